@@ -1,0 +1,40 @@
+# make demo: install, migrate, load the demo and serve it at http://127.0.0.1:8000
+# make test: install and run the whole test suite (DATABASE_URL selects the database)
+VENV ?= .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PYTEST_ARGS ?=
+
+.PHONY: install demo serve test lint bench messages clean
+
+$(VENV)/.installed: requirements.lock pyproject.toml
+	@PYTHON="$${PYTHON:-$$(scripts/find-python)}" || exit 1; \
+	  echo "Using $$PYTHON"; \
+	  [ -x "$(PY)" ] || "$$PYTHON" -m venv "$(VENV)" || exit 1
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	@touch $@
+
+install: $(VENV)/.installed messages
+
+messages: $(VENV)/.installed
+	@command -v msgfmt >/dev/null || { echo "msgfmt not found: install GNU gettext (apt-get install gettext)." >&2; exit 1; }
+	$(PY) manage.py compilemessages --ignore '.venv' --ignore 'node_modules' --verbosity 0
+
+demo: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_demo
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+test: install
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+
+bench: install
+	$(PY) benchmarks/run.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .test-media

@@ -1,0 +1,54 @@
+"""The LMS's deploy-time settings: one ``LMS`` dict, defaults in code, reloaded on change.
+
+from courses.conf import lms_settings
+lms_settings.ENROLMENT_CODE_LENGTH
+"""
+
+from typing import Any
+
+from django.conf import settings
+from django.core.signals import setting_changed
+
+DEFAULTS: dict[str, Any] = {
+    # Length of generated cohort enrolment codes (letters and digits without look-alikes).
+    "ENROLMENT_CODE_LENGTH": 8,
+    # Maximum rows accepted in one roster upload.
+    "ROSTER_MAX_ROWS": 5000,
+    # Maximum roster upload size in bytes.
+    "ROSTER_MAX_BYTES": 5 * 1024 * 1024,
+    # Names of the role groups created by ``lms_setup``.
+    "TRAINERS_GROUP": "Trainers",
+    "HR_GROUP": "HR",
+    "DELEGATES_GROUP": "Delegates",
+    # Seconds of grace after a quiz attempt's deadline before answers are refused.
+    "ATTEMPT_GRACE_SECONDS": 60,
+    # Serial number format for certificates.
+    "CERTIFICATE_SERIAL_FORMAT": "{course_code}-{year}-{number:06d}",
+}
+
+
+class LMSSettings:
+    def __init__(self) -> None:
+        self._cache: dict[str, Any] = {}
+
+    def __getattr__(self, name: str) -> Any:
+        if name not in DEFAULTS:
+            raise AttributeError(f"Unknown LMS setting: {name}")
+        if name not in self._cache:
+            user_settings = getattr(settings, "LMS", {}) or {}
+            self._cache[name] = user_settings.get(name, DEFAULTS[name])
+        return self._cache[name]
+
+    def reload(self) -> None:
+        self._cache.clear()
+
+
+lms_settings = LMSSettings()
+
+
+def _reload_on_change(*, setting: str, **kwargs: Any) -> None:
+    if setting == "LMS":
+        lms_settings.reload()
+
+
+setting_changed.connect(_reload_on_change)

@@ -1,0 +1,179 @@
+from django.db import models
+from django.http import HttpResponseRedirect
+from django.utils.translation import gettext_lazy as _
+from wagtail import blocks
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Page
+from wagtail.search import index
+
+from courses.blocks import RICH_TEXT_FEATURES, ModuleContentBlock
+
+
+class CourseIndexPage(Page):
+    """The catalogue: lists the courses below it."""
+
+    intro = RichTextField(_("introduction"), blank=True, features=RICH_TEXT_FEATURES)
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    parent_page_types = ["wagtailcore.Page"]
+    subpage_types = ["courses.CoursePage"]
+    max_count_per_parent = 1
+
+    class Meta:
+        verbose_name = _("course catalogue")
+
+    def get_context(self, request, *args, **kwargs):
+        from courses import selectors
+
+        context = super().get_context(request, *args, **kwargs)
+        context["catalogue"] = selectors.catalogue(index_page=self, user=request.user)
+        return context
+
+
+class CoursePage(Page):
+    """A course. Its child pages, in tree order, are the teaching sequence."""
+
+    code = models.CharField(
+        _("course code"),
+        max_length=20,
+        unique=True,
+        help_text=_("Short code used in reports and certificate serial numbers, e.g. TTĐN."),
+    )
+    summary = models.TextField(_("summary"), max_length=600)
+    cover_image = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("cover image"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    description = RichTextField(_("description"), blank=True, features=RICH_TEXT_FEATURES)
+    outcomes = StreamField(
+        [("outcome", blocks.CharBlock(label=_("Outcome"), max_length=300))],
+        verbose_name=_("learning outcomes"),
+        blank=True,
+    )
+    estimated_hours = models.DecimalField(
+        _("estimated hours"), max_digits=5, decimal_places=1, null=True, blank=True
+    )
+    allow_self_enrolment = models.BooleanField(
+        _("open to self-enrolment"),
+        default=True,
+        help_text=_("If unticked, delegates can only join with a cohort's enrolment code."),
+    )
+
+    content_panels = Page.content_panels + [
+        MultiFieldPanel(
+            [FieldPanel("code"), FieldPanel("summary"), FieldPanel("cover_image")],
+            heading=_("Catalogue entry"),
+        ),
+        FieldPanel("description"),
+        FieldPanel("outcomes"),
+        MultiFieldPanel(
+            [FieldPanel("estimated_hours"), FieldPanel("allow_self_enrolment")],
+            heading=_("Enrolment"),
+        ),
+    ]
+    search_fields = Page.search_fields + [
+        index.SearchField("summary"),
+        index.SearchField("description"),
+        index.FilterField("code"),
+    ]
+    parent_page_types = ["courses.CourseIndexPage"]
+
+    class Meta:
+        verbose_name = _("course")
+        verbose_name_plural = _("courses")
+
+    @classmethod
+    def allowed_subpage_models(cls):
+        # Any course item (modules here, quizzes from their own app) may sit in a course.
+        return [
+            model for model in super().allowed_subpage_models() if issubclass(model, CourseItem)
+        ]
+
+    def get_context(self, request, *args, **kwargs):
+        from courses import selectors
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(selectors.course_overview(course=self, user=request.user))
+        return context
+
+
+class CourseItem(models.Model):
+    """What every page inside a course shares: it counts towards progress.
+
+    Quiz pages inherit this too, so ``courses`` never needs to import ``quizzes``.
+    """
+
+    is_required = models.BooleanField(
+        _("required for completion"),
+        default=True,
+        help_text=_("Delegates must complete this item to complete the course."),
+    )
+    settings_panels = Page.settings_panels + [FieldPanel("is_required")]
+
+    class Meta:
+        abstract = True
+
+    def get_course(self) -> "CoursePage":
+        return CoursePage.objects.get(path=self.path[: -self.steplen])
+
+    def user_may_read(self, request) -> bool:
+        """Editors of the page may read it unenrolled; everyone else needs an enrolment."""
+        return self.permissions_for_user(request.user).can_edit()
+
+
+class ModulePage(CourseItem, Page):
+    """A lesson: rich content that a delegate reads and marks complete."""
+
+    summary = models.TextField(_("summary"), max_length=600, blank=True)
+    estimated_minutes = models.PositiveSmallIntegerField(
+        _("estimated reading time (minutes)"), null=True, blank=True
+    )
+    body = StreamField(ModuleContentBlock(), verbose_name=_("content"))
+
+    content_panels = Page.content_panels + [
+        FieldPanel("summary"),
+        FieldPanel("estimated_minutes"),
+        FieldPanel("body"),
+    ]
+    settings_panels = CourseItem.settings_panels
+    search_fields = Page.search_fields + [
+        index.SearchField("summary"),
+        index.SearchField("body"),
+    ]
+    parent_page_types = ["courses.CoursePage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = _("module")
+        verbose_name_plural = _("modules")
+
+    def serve(self, request, *args, **kwargs):
+        from courses import selectors, services
+
+        course = self.get_course()
+        enrollment = selectors.enrollment_for(user=request.user, course=course)
+        if enrollment is None and not self.user_may_read(request):
+            return HttpResponseRedirect(selectors.enrol_url(course=course, request=request))
+        if enrollment is not None:
+            services.record_visit(enrollment=enrollment, page=self)
+        request.lms_outline = selectors.course_outline(
+            course=course, enrollment=enrollment, current=self, request=request
+        )
+        return super().serve(request, *args, **kwargs)
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        outline = getattr(request, "lms_outline", None)
+        if outline is None:  # previews skip serve()
+            from courses import selectors
+
+            outline = selectors.course_outline(
+                course=self.get_course(), enrollment=None, current=self, request=request
+            )
+        context["outline"] = outline
+        return context

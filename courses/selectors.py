@@ -1,0 +1,286 @@
+"""Reads: everything the pages and reports show, in a constant number of queries."""
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import Count, Q, QuerySet
+from django.http import HttpRequest
+from wagtail.models import Page
+
+from courses.models import (
+    Cohort,
+    Completion,
+    CourseIndexPage,
+    CourseItem,
+    CoursePage,
+    Enrollment,
+)
+from courses.progress import Item, Progress, compute_progress
+
+User = AbstractBaseUser | AnonymousUser
+
+
+@dataclass(frozen=True, slots=True)
+class OutlineEntry:
+    page: Page
+    url: str
+    completed: bool
+    is_current: bool
+
+    @property
+    def title(self) -> str:
+        return self.page.title
+
+    @property
+    def required(self) -> bool:
+        return self.page.is_required
+
+    @property
+    def kind(self) -> str:
+        return self.page._meta.verbose_name
+
+
+@dataclass(frozen=True, slots=True)
+class Outline:
+    course: CoursePage
+    entries: list[OutlineEntry]
+    progress: Progress
+    enrollment: Enrollment | None
+
+    @property
+    def current_index(self) -> int | None:
+        return next((i for i, entry in enumerate(self.entries) if entry.is_current), None)
+
+    @property
+    def current(self) -> OutlineEntry | None:
+        index = self.current_index
+        return None if index is None else self.entries[index]
+
+    @property
+    def previous(self) -> OutlineEntry | None:
+        index = self.current_index
+        return self.entries[index - 1] if index else None
+
+    @property
+    def next(self) -> OutlineEntry | None:
+        index = self.current_index
+        if index is None or index + 1 >= len(self.entries):
+            return None
+        return self.entries[index + 1]
+
+    @property
+    def next_to_do(self) -> OutlineEntry | None:
+        return next((e for e in self.entries if e.page.pk == self.progress.next_item_id), None)
+
+
+def is_learner(user: User) -> bool:
+    return bool(user and user.is_authenticated)
+
+
+def enrollment_for(*, user: User, course: CoursePage) -> Enrollment | None:
+    if not is_learner(user):
+        return None
+    return Enrollment.objects.filter(user=user, course=course).select_related("cohort").first()
+
+
+def enrol_url(*, course: CoursePage, request: HttpRequest | None = None) -> str:
+    return course.get_url(request) or "/"
+
+
+def _live_children(parents: Sequence[CoursePage]) -> QuerySet[Page]:
+    condition = Q()
+    for parent in parents:
+        condition |= Q(path__startswith=parent.path, depth=parent.depth + 1)
+    return Page.objects.live().public().filter(condition).order_by("path")
+
+
+def course_items(courses: Sequence[CoursePage]) -> dict[int, list[Page]]:
+    """The live, public course items of each course, in teaching order, as specific pages."""
+    if not courses:
+        return {}
+    by_path = {course.path: course.pk for course in courses}
+    items: dict[int, list[Page]] = {course.pk: [] for course in courses}
+    for page in _live_children(courses).specific():
+        if isinstance(page, CourseItem):
+            items[by_path[page.path[: -page.steplen]]].append(page)
+    return items
+
+
+def progress_items(pages: Iterable[Page]) -> list[Item]:
+    return [Item(id=page.pk, required=page.is_required) for page in pages]
+
+
+def completed_ids(enrollment: Enrollment | None) -> set[int]:
+    if enrollment is None:
+        return set()
+    return set(enrollment.completions.values_list("page_id", flat=True))
+
+
+def course_outline(
+    *,
+    course: CoursePage,
+    enrollment: Enrollment | None,
+    current: Page | None = None,
+    request: HttpRequest | None = None,
+) -> Outline:
+    pages = course_items([course])[course.pk]
+    done = completed_ids(enrollment)
+    entries = [
+        OutlineEntry(
+            page=page,
+            url=page.get_url(request) or "",
+            completed=page.pk in done,
+            is_current=current is not None and page.pk == current.pk,
+        )
+        for page in pages
+    ]
+    return Outline(
+        course=course,
+        entries=entries,
+        progress=compute_progress(progress_items(pages), done),
+        enrollment=enrollment,
+    )
+
+
+def course_overview(*, course: CoursePage, user: User) -> dict:
+    enrollment = enrollment_for(user=user, course=course)
+    return {
+        "enrollment": enrollment,
+        "outline": course_outline(course=course, enrollment=enrollment),
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class CatalogueEntry:
+    course: CoursePage
+    enrollment: Enrollment | None
+
+
+def catalogue(*, index_page: CourseIndexPage | None = None, user: User) -> list[CatalogueEntry]:
+    courses = CoursePage.objects.live().public().select_related("cover_image")
+    if index_page is not None:
+        courses = courses.child_of(index_page)
+    courses = list(courses.order_by("path"))
+    enrollments = {}
+    if is_learner(user):
+        enrollments = {
+            e.course_id: e
+            for e in Enrollment.objects.filter(user=user, course__in=[c.pk for c in courses])
+        }
+    return [CatalogueEntry(course=c, enrollment=enrollments.get(c.pk)) for c in courses]
+
+
+@dataclass(frozen=True, slots=True)
+class DashboardEntry:
+    enrollment: Enrollment
+    outline: Outline
+
+    @property
+    def course(self) -> CoursePage:
+        return self.enrollment.course
+
+    @property
+    def continue_entry(self) -> OutlineEntry | None:
+        """Where to pick up: the last page visited if still in the course, else the next to do."""
+        last = self.enrollment.last_page_id
+        visited = next((e for e in self.outline.entries if e.page.pk == last), None)
+        if visited is not None and not visited.completed:
+            return visited
+        return self.outline.next_to_do or visited
+
+
+def dashboard(*, user: User, request: HttpRequest | None = None) -> list[DashboardEntry]:
+    """The delegate's courses with progress; the most recently active first."""
+    if not is_learner(user):
+        return []
+    enrollments = list(
+        Enrollment.objects.filter(user=user)
+        .select_related("course", "cohort")
+        .order_by("completed_at", "-last_activity_at", "-enrolled_at")
+    )
+    items = course_items([e.course for e in enrollments])
+    done: dict[int, set[int]] = defaultdict(set)
+    for enrollment_id, page_id in Completion.objects.filter(enrollment__in=enrollments).values_list(
+        "enrollment_id", "page_id"
+    ):
+        done[enrollment_id].add(page_id)
+    entries = []
+    for enrollment in enrollments:
+        pages = items.get(enrollment.course_id, [])
+        outline = Outline(
+            course=enrollment.course,
+            entries=[
+                OutlineEntry(
+                    page=page,
+                    url=page.get_url(request) or "",
+                    completed=page.pk in done[enrollment.pk],
+                    is_current=False,
+                )
+                for page in pages
+            ],
+            progress=compute_progress(progress_items(pages), done[enrollment.pk]),
+            enrollment=enrollment,
+        )
+        entries.append(DashboardEntry(enrollment=enrollment, outline=outline))
+    return entries
+
+
+# Trainers and HR
+
+
+def cohorts_visible_to(user: User) -> QuerySet[Cohort]:
+    cohorts = Cohort.objects.select_related("course")
+    if not is_learner(user):
+        return cohorts.none()
+    if user.has_perm("courses.view_all_progress"):
+        return cohorts
+    return cohorts.filter(trainers=user)
+
+
+def cohort_summaries(cohorts: QuerySet[Cohort]) -> QuerySet[Cohort]:
+    return cohorts.annotate(
+        delegate_count=Count("enrollments", distinct=True),
+        completed_count=Count(
+            "enrollments", filter=Q(enrollments__completed_at__isnull=False), distinct=True
+        ),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class DelegateProgressRow:
+    enrollment: Enrollment
+    progress: Progress
+
+    @property
+    def profile(self):
+        return getattr(self.enrollment.user, "delegate_profile", None)
+
+    @property
+    def status(self) -> str:
+        if self.progress.is_complete:
+            return "completed"
+        if self.progress.completed or self.enrollment.last_activity_at:
+            return "in_progress"
+        return "not_started"
+
+
+def cohort_progress(*, cohort: Cohort) -> list[DelegateProgressRow]:
+    """Every delegate of a cohort with their progress, in a constant number of queries."""
+    enrollments = list(
+        cohort.enrollments.select_related("user__delegate_profile", "province").order_by(
+            "user__delegate_profile__full_name", "user__username"
+        )
+    )
+    pages = course_items([cohort.course])[cohort.course_id]
+    items = progress_items(pages)
+    done: dict[int, set[int]] = defaultdict(set)
+    for enrollment_id, page_id in Completion.objects.filter(enrollment__cohort=cohort).values_list(
+        "enrollment_id", "page_id"
+    ):
+        done[enrollment_id].add(page_id)
+    return [
+        DelegateProgressRow(enrollment=e, progress=compute_progress(items, done[e.pk]))
+        for e in enrollments
+    ]

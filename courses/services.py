@@ -1,0 +1,325 @@
+"""Writes: enrolment, completion, registration, trainer access. Views and the API call these."""
+
+from datetime import datetime
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser, Group, Permission
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from wagtail.models import GroupPagePermission, Page
+
+from courses import exceptions
+from courses.conf import lms_settings
+from courses.models import (
+    Cohort,
+    Completion,
+    CourseItem,
+    CoursePage,
+    CourseTrainerGroup,
+    DelegateProfile,
+    Enrollment,
+    Province,
+)
+from courses.progress import compute_progress
+from courses.selectors import course_items, progress_items
+from courses.signals import course_completed
+from courses.text import collapse_spaces, nfc
+
+# Registration
+
+
+@transaction.atomic
+def register_delegate(
+    *,
+    email: str,
+    full_name: str,
+    organisation: str,
+    position: str = "",
+    province: Province | None,
+    password: str | None,
+) -> AbstractBaseUser:
+    """Create a delegate account with its profile. ``password=None`` leaves it unusable, so the
+    delegate sets one through a set-password link (roster imports)."""
+    user_model = get_user_model()
+    email = nfc(email).lower()
+    full_name = collapse_spaces(full_name)
+    first, _sep, last = full_name.rpartition(" ")
+    user = user_model(username=email, email=email, first_name=first[:150], last_name=last[:150])
+    user.set_password(password) if password else user.set_unusable_password()
+    user.save()
+    DelegateProfile.objects.create(
+        user=user,
+        full_name=full_name,
+        organisation=collapse_spaces(organisation),
+        position=collapse_spaces(position),
+        province=province,
+    )
+    delegates, _created = Group.objects.get_or_create(name=lms_settings.DELEGATES_GROUP)
+    user.groups.add(delegates)
+    return user
+
+
+# Enrolment
+
+
+def _snapshot(user: AbstractBaseUser) -> dict:
+    profile = DelegateProfile.objects.filter(user=user).first()
+    if profile is None:
+        return {}
+    return {
+        "province_id": profile.province_id,
+        "organisation": profile.organisation,
+        "position": profile.position,
+    }
+
+
+def _create_enrollment(
+    *,
+    user: AbstractBaseUser,
+    course: CoursePage,
+    cohort: Cohort | None,
+    method: str,
+    now: datetime,
+) -> Enrollment:
+    try:
+        with transaction.atomic():
+            return Enrollment.objects.create(
+                user=user,
+                course=course,
+                cohort=cohort,
+                method=method,
+                enrolled_at=now,
+                **_snapshot(user),
+            )
+    except IntegrityError:
+        # A concurrent request enrolled the same delegate first.
+        raise exceptions.AlreadyEnrolled() from None
+
+
+@transaction.atomic
+def enrol(*, user: AbstractBaseUser, course: CoursePage, now: datetime | None = None) -> Enrollment:
+    """Self-enrolment in an open course."""
+    now = now or timezone.now()
+    if not course.live:
+        raise exceptions.CourseUnavailable()
+    if not course.allow_self_enrolment:
+        raise exceptions.SelfEnrolmentClosed()
+    if Enrollment.objects.filter(user=user, course=course).exists():
+        raise exceptions.AlreadyEnrolled()
+    return _create_enrollment(
+        user=user, course=course, cohort=None, method=Enrollment.Method.SELF, now=now
+    )
+
+
+def normalise_code(code: str) -> str:
+    return "".join(nfc(code).split()).upper()
+
+
+@transaction.atomic
+def enrol_with_code(
+    *,
+    user: AbstractBaseUser,
+    code: str,
+    now: datetime | None = None,
+    method: str = Enrollment.Method.CODE,
+) -> Enrollment:
+    """Join a cohort (and its course) with the cohort's enrolment code.
+
+    A delegate already enrolled in the course on their own joins the cohort; one already in a
+    cohort of that course is refused.
+    """
+    now = now or timezone.now()
+    cohort = (
+        Cohort.objects.select_for_update()
+        .select_related("course")
+        .filter(enrolment_code=normalise_code(code))
+        .first()
+    )
+    if cohort is None:
+        raise exceptions.UnknownEnrolmentCode()
+    return _join_cohort(user=user, cohort=cohort, now=now, method=method)
+
+
+def _join_cohort(*, user, cohort: Cohort, now: datetime, method: str) -> Enrollment:
+    if not cohort.course.live:
+        raise exceptions.CourseUnavailable()
+    if cohort.enrolment_closes_at and cohort.enrolment_closes_at <= now:
+        raise exceptions.EnrolmentCodeExpired()
+    existing = Enrollment.objects.filter(user=user, course=cohort.course).first()
+    if existing is not None:
+        if existing.cohort_id is not None:
+            raise exceptions.AlreadyEnrolled()
+        _check_capacity(cohort)
+        existing.cohort = cohort
+        existing.save(update_fields=["cohort"])
+        return existing
+    _check_capacity(cohort)
+    return _create_enrollment(
+        user=user, course=cohort.course, cohort=cohort, method=method, now=now
+    )
+
+
+def _check_capacity(cohort: Cohort) -> None:
+    if cohort.capacity is not None and cohort.enrollments.count() >= cohort.capacity:
+        raise exceptions.CohortFull()
+
+
+@transaction.atomic
+def add_to_cohort(
+    *, user: AbstractBaseUser, cohort: Cohort, method: str, now: datetime | None = None
+) -> tuple[Enrollment, bool]:
+    """Enrol a delegate into a cohort on an organiser's behalf (roster import, admin).
+
+    Returns the enrolment and whether it is new. Closing dates do not apply to organisers.
+    """
+    now = now or timezone.now()
+    existing = Enrollment.objects.filter(user=user, course=cohort.course).first()
+    if existing is not None:
+        if existing.cohort_id is None:
+            existing.cohort = cohort
+            existing.save(update_fields=["cohort"])
+        return existing, False
+    return _create_enrollment(
+        user=user, course=cohort.course, cohort=cohort, method=method, now=now
+    ), True
+
+
+# Progress
+
+
+def record_visit(*, enrollment: Enrollment, page: Page, now: datetime | None = None) -> None:
+    """Remember where the delegate is, for "continue where you left off"."""
+    now = now or timezone.now()
+    recent = (
+        enrollment.last_activity_at and (now - enrollment.last_activity_at).total_seconds() < 60
+    )
+    if enrollment.last_page_id == page.pk and recent:
+        return  # a reload: nothing new to remember, no write
+    Enrollment.objects.filter(pk=enrollment.pk).update(last_page=page, last_activity_at=now)
+    enrollment.last_page_id = page.pk
+    enrollment.last_activity_at = now
+
+
+@transaction.atomic
+def complete_item(*, user: AbstractBaseUser, page: Page, now: datetime | None = None) -> Completion:
+    """Mark a course item complete for the delegate; completing it again changes nothing.
+
+    Completes the enrolment, and announces ``course_completed`` after commit, when this was the
+    last required item.
+    """
+    now = now or timezone.now()
+    page = page.specific
+    if not isinstance(page, CourseItem) or not page.live:
+        raise exceptions.NotACourseItem()
+    course = page.get_course()
+    enrollment = Enrollment.objects.select_for_update().filter(user=user, course=course).first()
+    if enrollment is None:
+        raise exceptions.NotEnrolled()
+    completion, _created = Completion.objects.get_or_create(
+        enrollment=enrollment, page=page, defaults={"completed_at": now}
+    )
+    Enrollment.objects.filter(pk=enrollment.pk).update(last_page=page, last_activity_at=now)
+    enrollment.course = course
+    if enrollment.completed_at is None:
+        _complete_enrollment_if_done(enrollment=enrollment, course=course, now=now)
+    completion.enrollment = enrollment
+    return completion
+
+
+def _complete_enrollment_if_done(*, enrollment: Enrollment, course: CoursePage, now) -> None:
+    pages = course_items([course])[course.pk]
+    done = set(enrollment.completions.values_list("page_id", flat=True))
+    if compute_progress(progress_items(pages), done).is_complete:
+        enrollment.completed_at = now
+        enrollment.save(update_fields=["completed_at"])
+        transaction.on_commit(
+            lambda: course_completed.send(sender=Enrollment, enrollment=enrollment)
+        )
+
+
+# Roles and trainer access
+
+TRAINER_PAGE_PERMISSIONS = ("add_page", "change_page", "publish_page", "lock_page", "unlock_page")
+
+
+def _group_with(name: str, codenames: list[str]) -> Group:
+    group, _created = Group.objects.get_or_create(name=name)
+    app_codenames = [codename.split(".", 1) for codename in codenames]
+    permissions = Permission.objects.filter(
+        content_type__app_label__in={app for app, _ in app_codenames},
+        codename__in={code for _, code in app_codenames},
+    ).select_related("content_type")
+    wanted = {(p.content_type.app_label, p.codename): p for p in permissions}
+    group.permissions.add(*[wanted[tuple(pair)] for pair in app_codenames if tuple(pair) in wanted])
+    return group
+
+
+def ensure_role_groups() -> dict[str, Group]:
+    """Create (or top up) the Trainers, HR and Delegates groups. Safe to run again."""
+    from wagtail.models import Collection, GroupCollectionPermission
+
+    trainers = _group_with(
+        lms_settings.TRAINERS_GROUP,
+        [
+            "wagtailadmin.access_admin",
+            "courses.view_cohort",
+            "courses.view_enrollment",
+            "courses.view_delegateprofile",
+        ],
+    )
+    hr = _group_with(
+        lms_settings.HR_GROUP,
+        [
+            "wagtailadmin.access_admin",
+            "courses.view_cohort",
+            "courses.view_enrollment",
+            "courses.view_delegateprofile",
+            "courses.view_all_progress",
+        ],
+    )
+    delegates, _created = Group.objects.get_or_create(name=lms_settings.DELEGATES_GROUP)
+    root = Collection.get_first_root_node()
+    if root is not None:
+        media_permissions = Permission.objects.filter(
+            content_type__app_label__in=["wagtailimages", "wagtaildocs"],
+            codename__in=["add_image", "choose_image", "add_document", "choose_document"],
+        )
+        for permission in media_permissions:
+            GroupCollectionPermission.objects.get_or_create(
+                group=trainers, collection=root, permission=permission
+            )
+    return {"trainers": trainers, "hr": hr, "delegates": delegates}
+
+
+@transaction.atomic
+def sync_course_trainers(*, course: CoursePage) -> Group:
+    """Give exactly the trainers of the course's cohorts edit rights on the course's pages."""
+    link = CourseTrainerGroup.objects.select_related("group").filter(course=course).first()
+    if link is None:
+        group = Group.objects.create(name=_group_name_for(course))
+        link = CourseTrainerGroup.objects.create(course=course, group=group)
+        for codename in TRAINER_PAGE_PERMISSIONS:
+            GroupPagePermission.objects.create(
+                group=group,
+                page=course,
+                permission=Permission.objects.get(
+                    content_type__app_label="wagtailcore", codename=codename
+                ),
+            )
+    group = link.group
+    user_model = get_user_model()
+    trainers = user_model.objects.filter(trained_cohorts__course=course).distinct()
+    group.user_set.set(trainers)
+    trainers_group = Group.objects.filter(name=lms_settings.TRAINERS_GROUP).first()
+    if trainers_group is not None:
+        trainers_group.user_set.add(*trainers)
+    return group
+
+
+def _group_name_for(course: CoursePage) -> str:
+    base = _("Course trainers: %(code)s") % {"code": course.code}
+    name, suffix = base, 2
+    while Group.objects.filter(name=name).exists():
+        name, suffix = f"{base} ({suffix})", suffix + 1
+    return name[:150]

@@ -1,0 +1,63 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path, reverse_lazy
+
+from courses.views import accounts, learning
+
+app_name = "courses"
+
+urlpatterns = [
+    path("", learning.dashboard, name="dashboard"),
+    path("courses/<int:course_id>/enrol/", learning.enrol, name="enrol"),
+    path("join/", learning.enrol_with_code, name="enrol_code"),
+    path("items/<int:page_id>/complete/", learning.complete, name="complete"),
+    path("signup/", accounts.signup, name="signup"),
+    path("profile/", accounts.profile, name="profile"),
+    path(
+        "login/",
+        auth_views.LoginView.as_view(
+            template_name="courses/registration/login.html", redirect_authenticated_user=True
+        ),
+        name="login",
+    ),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "password/reset/",
+        auth_views.PasswordResetView.as_view(
+            template_name="courses/registration/password_reset_form.html",
+            email_template_name="courses/registration/password_reset_email.txt",
+            subject_template_name="courses/registration/password_reset_subject.txt",
+            success_url=reverse_lazy("courses:password_reset_done"),
+        ),
+        name="password_reset",
+    ),
+    path(
+        "password/reset/sent/",
+        auth_views.PasswordResetDoneView.as_view(
+            template_name="courses/registration/password_reset_done.html"
+        ),
+        name="password_reset_done",
+    ),
+    path(
+        "password/set/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(
+            template_name="courses/registration/password_set.html",
+            success_url=reverse_lazy("courses:password_set_done"),
+        ),
+        name="password_set",
+    ),
+    path(
+        "password/set/done/",
+        auth_views.PasswordResetCompleteView.as_view(
+            template_name="courses/registration/password_set_done.html"
+        ),
+        name="password_set_done",
+    ),
+    path(
+        "password/change/",
+        auth_views.PasswordChangeView.as_view(
+            template_name="courses/registration/password_change.html",
+            success_url=reverse_lazy("courses:dashboard"),
+        ),
+        name="password_change",
+    ),
+]
