@@ -126,7 +126,7 @@ class CourseItem(models.Model):
         return self.permissions_for_user(request.user).can_edit()
 
 
-class ModulePage(CourseItem, Page):
+class ModulePage(CourseItem, Page):  # noqa: DJ008 (Page provides __str__)
     """A lesson: rich content that a delegate reads and marks complete."""
 
     summary = models.TextField(_("summary"), max_length=600, blank=True)
