@@ -1,13 +1,17 @@
-from django.apps import AppConfig
+from django.apps import AppConfig, apps
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
 def _ensure_role_groups(sender, using="default", **kwargs):
+    # post_migrate is sent once per app; the groups need every app's permissions to exist,
+    # so wait for the last app that has models.
+    last = [config for config in apps.get_app_configs() if config.models_module][-1]
+    if sender.label != last.label or using != "default":
+        return
     from courses.services import ensure_role_groups
 
-    if using == "default":
-        ensure_role_groups()
+    ensure_role_groups()
 
 
 class CoursesConfig(AppConfig):
@@ -18,4 +22,4 @@ class CoursesConfig(AppConfig):
 
     def ready(self) -> None:
         # Like Django's own permissions, role groups follow every migrate (and test flush).
-        post_migrate.connect(_ensure_role_groups, sender=self)
+        post_migrate.connect(_ensure_role_groups, dispatch_uid="courses.ensure_role_groups")

@@ -64,6 +64,7 @@ class Cohort(models.Model):
             models.CheckConstraint(
                 condition=Q(ends_on__gte=models.F("starts_on")),
                 name="cohort_ends_after_start",
+                violation_error_message=_("The end date must not be before the start date."),
             )
         ]
 

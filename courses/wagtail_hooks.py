@@ -1,0 +1,50 @@
+"""Registers the LMS's admin screens. Nothing is computed here."""
+
+from django.urls import path
+from wagtail import hooks
+from wagtail.permissions import register_permission_policy
+
+from courses.admin_panels import MyCohortsPanel
+from courses.admin_views import CohortProgressView
+from courses.admin_viewsets import CohortViewSet, EnrollmentViewSet, ProvinceViewSetGroup
+from courses.models import Enrollment
+from courses.permissions import ReadOnlyPermissionPolicy
+
+# Enrolments are records: they change only through the LMS's own services.
+register_permission_policy(Enrollment, ReadOnlyPermissionPolicy(Enrollment))
+
+
+@hooks.register("register_admin_viewset")
+def register_cohorts():
+    return CohortViewSet("cohorts")
+
+
+@hooks.register("register_admin_viewset")
+def register_enrollments():
+    return EnrollmentViewSet("enrollments")
+
+
+@hooks.register("register_admin_viewset")
+def register_provinces():
+    return ProvinceViewSetGroup()
+
+
+@hooks.register("register_admin_urls")
+def register_report_urls():
+    return [
+        path(
+            "cohorts/<int:pk>/progress/",
+            CohortProgressView.as_view(),
+            name="courses_cohort_progress",
+        ),
+        path(
+            "cohorts/<int:pk>/progress/results/",
+            CohortProgressView.as_view(results_only=True),
+            name="courses_cohort_progress_results",
+        ),
+    ]
+
+
+@hooks.register("construct_homepage_panels")
+def add_cohorts_panel(request, panels):
+    panels.append(MyCohortsPanel(request))
