@@ -1,6 +1,14 @@
-"""Text normalisation: Vietnamese is stored, compared and drawn in NFC."""
+"""Text normalisation: Vietnamese is stored, compared and drawn in NFC. No Django imports."""
 
+import re
 import unicodedata
+
+# Combining tone marks: grave, acute, tilde, hook above, dot below.
+TONE_MARKS = "\u0300\u0301\u0303\u0309\u0323"
+# Old-style spelling puts the tone of a final "oa", "oe", "uy" on the second vowel (hoà, khoẻ,
+# thuỷ), new-style on the first (hòa, khỏe, thủy). Both are correct Vietnamese; compare them as
+# one. "qu" is a consonant (quý) and a following consonant fixes the tone's place (hoàng).
+OLD_STYLE_TONE = re.compile(rf"(?<![qQ])([oOuU])([aAeEyY])([{TONE_MARKS}])(?![^\W\d_])")
 
 
 def nfc(value: str) -> str:
@@ -13,9 +21,15 @@ def collapse_spaces(value: str) -> str:
     return " ".join(nfc(value).split())
 
 
+def unify_tone_placement(value: str) -> str:
+    """``hoà`` → ``hòa``, ``Thuỷ`` → ``Thủy``: the new-style placement, for comparisons."""
+    decomposed = unicodedata.normalize("NFD", value)
+    return unicodedata.normalize("NFC", OLD_STYLE_TONE.sub(r"\1\3\2", decomposed))
+
+
 def match_key(value: str) -> str:
-    """A key for case-insensitive comparison of Vietnamese names."""
-    return collapse_spaces(value).casefold()
+    """A key for comparing Vietnamese names: case, spacing and tone placement ignored."""
+    return unify_tone_placement(collapse_spaces(value)).casefold()
 
 
 def strip_diacritics(value: str) -> str:

@@ -11,6 +11,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("learn/", include("courses.urls")),
+    path("learn/", include("quizzes.urls")),
 ]
 
 if settings.DEBUG:

@@ -12,6 +12,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 from fractions import Fraction
 
+from courses.text import collapse_spaces, strip_diacritics, unify_tone_placement
+
 TWO_PLACES = Decimal("0.01")
 
 
@@ -136,17 +138,12 @@ def is_blank(answer: Answer) -> bool:
 def normalise_text(
     value: str, *, case_sensitive: bool = False, drop_diacritics: bool = False
 ) -> str:
-    """NFC, trimmed, inner whitespace folded; optionally case-folded and without diacritics."""
-    text = " ".join(unicodedata.normalize("NFC", value).split())
+    """NFC, trimmed, inner whitespace folded, old- and new-style tone placement unified
+    (hoà = hòa); optionally case-folded and without diacritics."""
+    text = unify_tone_placement(collapse_spaces(value))
     if drop_diacritics:
         text = strip_diacritics(text)
     return text if case_sensitive else text.casefold()
-
-
-def strip_diacritics(value: str) -> str:
-    decomposed = unicodedata.normalize("NFD", value.replace("Đ", "D").replace("đ", "d"))
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return unicodedata.normalize("NFC", stripped)
 
 
 def parse_number(value: str) -> Decimal | None:

@@ -380,3 +380,15 @@ def test_pass_fail_is_monotonic_in_score_and_exact_at_the_mark(right, total, mar
         assert better.passed or not result.passed
     if other_mark <= mark and result.passed:
         assert score_attempt(keys, answers, pass_mark_percent=other_mark).passed
+
+
+def test_short_answer_accepts_old_and_new_style_tone_placement():
+    key = short(("Hòa Bình", 1), ("Thủy lợi", 1))
+    assert score_question(key, "Hoà Bình").earned == 1
+    assert score_question(key, "thuỷ lợi").earned == 1
+
+
+def test_tone_placement_is_unified_only_where_both_styles_exist():
+    assert normalise_text("hoàng") == "hoàng"
+    assert normalise_text("quý") == "quý"
+    assert normalise_text("KHOẺ") == "khỏe"

@@ -1,0 +1,102 @@
+"""Answers as stored (JSON) and checked: one validation for the HTML form and the API.
+
+Stored forms, by question type:
+  single, true_false: choice id (int)      multiple: sorted list of choice ids
+  short_answer, numerical, essay: text     ordering: list of item ids in the delegate's order
+  matching: {"<item id>": "<chosen option text>"}
+A blank answer is ``None``.
+"""
+
+import unicodedata
+from collections.abc import Collection, Mapping
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from quizzes.scoring import Answer, QuestionType
+
+MAX_SHORT_ANSWER = 500
+MAX_ESSAY = 20_000
+
+
+class InvalidAnswer(Exception):
+    def __init__(self, message: str) -> None:
+        self.message = message
+        super().__init__(message)
+
+
+def _as_int(value: Any) -> int:
+    if isinstance(value, bool):
+        raise InvalidAnswer(_("This answer is not one of the question's choices."))
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise InvalidAnswer(_("This answer is not one of the question's choices.")) from None
+
+
+def _text(value: Any, limit: int) -> str | None:
+    if not isinstance(value, str):
+        raise InvalidAnswer(_("The answer must be text."))
+    text = unicodedata.normalize("NFC", value).strip()
+    if len(text) > limit:
+        raise InvalidAnswer(
+            _("The answer is too long (%(limit)s characters at most).") % {"limit": limit}
+        )
+    return text or None
+
+
+def clean_answer(
+    kind: QuestionType, value: Any, *, choice_ids: Collection[int], options: Collection[str] = ()
+) -> Any:
+    """Check a submitted answer against the question it claims to answer; return it as stored.
+    Raises ``InvalidAnswer`` for anything a real form could not have sent."""
+    if value is None or value == "" or value == [] or value == {}:
+        return None
+    if kind in {QuestionType.SINGLE, QuestionType.TRUE_FALSE}:
+        choice = _as_int(value)
+        if choice not in choice_ids:
+            raise InvalidAnswer(_("This answer is not one of the question's choices."))
+        return choice
+    if kind == QuestionType.MULTIPLE:
+        if not isinstance(value, list | tuple | set | frozenset):
+            raise InvalidAnswer(_("This answer is not one of the question's choices."))
+        chosen = sorted({_as_int(v) for v in value})
+        if any(c not in choice_ids for c in chosen):
+            raise InvalidAnswer(_("This answer is not one of the question's choices."))
+        return chosen or None
+    if kind in {QuestionType.SHORT_ANSWER, QuestionType.NUMERICAL}:
+        return _text(value, MAX_SHORT_ANSWER)
+    if kind == QuestionType.ESSAY:
+        return _text(value, MAX_ESSAY)
+    if kind == QuestionType.ORDERING:
+        if not isinstance(value, list | tuple):
+            raise InvalidAnswer(_("Put every item in a position."))
+        order = [_as_int(v) for v in value]
+        if sorted(order) != sorted(choice_ids):
+            raise InvalidAnswer(_("Put every item in a different position."))
+        return order
+    if kind == QuestionType.MATCHING:
+        if not isinstance(value, Mapping):
+            raise InvalidAnswer(_("This answer is not one of the question's choices."))
+        matched: dict[str, str] = {}
+        for item, option in value.items():
+            if _as_int(item) not in choice_ids:
+                raise InvalidAnswer(_("This answer is not one of the question's choices."))
+            if option in (None, ""):
+                continue
+            if not isinstance(option, str) or option not in options:
+                raise InvalidAnswer(_("This answer is not one of the question's choices."))
+            matched[str(_as_int(item))] = option
+        return matched or None
+    raise InvalidAnswer(_("Unknown question type."))
+
+
+def for_scoring(kind: QuestionType, stored: Any) -> Answer:
+    """The stored JSON answer in the shape ``quizzes.scoring`` expects."""
+    if stored is None:
+        return None
+    if kind == QuestionType.MATCHING:
+        return {int(item): option for item, option in stored.items()}
+    if kind == QuestionType.MULTIPLE:
+        return frozenset(stored)
+    return stored

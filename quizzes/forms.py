@@ -1,0 +1,65 @@
+"""Reading a posted attempt page into answers by position (the no-JavaScript path)."""
+
+from typing import Any
+
+from django.http import QueryDict
+
+from quizzes.scoring import QuestionType
+
+
+def _int(value: str | None) -> int | None:
+    try:
+        return int(value) if value not in (None, "") else None
+    except ValueError:
+        return None
+
+
+def answers_from_post(post: QueryDict, questions) -> tuple[dict[int, Any], dict[int, int]]:
+    """Answers and the revisions the page was rendered with, for the questions on the page.
+
+    Values are passed on as posted; ``quizzes.answers.clean_answer`` decides what is valid.
+    """
+    answers: dict[int, Any] = {}
+    revisions: dict[int, int] = {}
+    for question in questions:
+        position, name = question.position, f"q{question.position}"
+        kind = QuestionType(question.type)
+        if kind == QuestionType.MULTIPLE:
+            answers[position] = post.getlist(name)
+        elif kind == QuestionType.MATCHING:
+            answers[position] = {
+                str(item["id"]): post.get(f"{name}-{item['id']}", "")
+                for item in question.view["items"]
+            }
+        elif kind == QuestionType.ORDERING:
+            ranks = {
+                choice["id"]: _int(post.get(f"{name}-{choice['id']}"))
+                for choice in question.view["choices"]
+            }
+            if all(rank is None for rank in ranks.values()):
+                answers[position] = None
+            elif any(rank is None for rank in ranks.values()) or len(set(ranks.values())) != len(
+                ranks
+            ):
+                answers[position] = ["invalid"]  # incomplete or repeated positions: refused
+            else:
+                answers[position] = sorted(ranks, key=lambda choice_id: ranks[choice_id])
+        else:
+            answers[position] = post.get(name, "")
+        revision = _int(post.get(f"rev{position}"))
+        if revision is not None:
+            revisions[position] = revision
+    return answers, revisions
+
+
+def answers_from_json(payload: Any) -> tuple[dict[int, Any], dict[int, int]]:
+    """``{"answers": {"<position>": value}, "revisions": {"<position>": n}}`` from autosave or
+    the API. Raises ``ValueError`` if it is not shaped like that."""
+    if not isinstance(payload, dict) or not isinstance(payload.get("answers"), dict):
+        raise ValueError("answers missing")
+    answers = {int(position): value for position, value in payload["answers"].items()}
+    revisions_in = payload.get("revisions") or {}
+    if not isinstance(revisions_in, dict):
+        raise ValueError("revisions must be an object")
+    revisions = {int(position): int(rev) for position, rev in revisions_in.items()}
+    return answers, revisions

@@ -1,0 +1,15 @@
+from quizzes.models.attempts import Attempt, Response
+from quizzes.models.bank import Choice, Question, QuestionCategory, QuestionVersion
+from quizzes.models.quiz import QuizFeedbackBand, QuizPage, QuizSlot
+
+__all__ = [
+    "Attempt",
+    "Choice",
+    "Question",
+    "QuestionCategory",
+    "QuestionVersion",
+    "QuizFeedbackBand",
+    "QuizPage",
+    "QuizSlot",
+    "Response",
+]

@@ -1,0 +1,128 @@
+"""Attempts and the answers in them: records, changed only through quizzes.services."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Attempt(models.Model):
+    class State(models.TextChoices):
+        OPEN = "open", _("In progress")
+        SUBMITTED = "submitted", _("Submitted")
+
+    class ClosedBy(models.TextChoices):
+        DELEGATE = "delegate", _("Submitted by the delegate")
+        DEADLINE = "deadline", _("Closed when time ran out")
+        QUIZ_CLOSED = "quiz_closed", _("Closed when the quiz closed")
+
+    quiz = models.ForeignKey(
+        "quizzes.QuizPage",
+        on_delete=models.PROTECT,
+        related_name="attempts",
+        verbose_name=_("quiz"),
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="quiz_attempts",
+        verbose_name=_("delegate"),
+    )
+    enrollment = models.ForeignKey(
+        "courses.Enrollment",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="quiz_attempts",
+        verbose_name=_("enrolment"),
+    )
+    number = models.PositiveSmallIntegerField(_("attempt"))
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.OPEN)
+    closed_by = models.CharField(
+        _("closed by"), max_length=12, choices=ClosedBy.choices, blank=True
+    )
+    started_at = models.DateTimeField(_("started"))
+    deadline_at = models.DateTimeField(_("deadline"), null=True, blank=True)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    pages = models.JSONField(_("layout"), default=list)  # [[position, ...], ...] per page
+    score = models.DecimalField(_("score"), max_digits=8, decimal_places=2, null=True, blank=True)
+    max_score = models.DecimalField(
+        _("out of"), max_digits=8, decimal_places=2, null=True, blank=True
+    )
+    percent = models.DecimalField(
+        _("score (%)"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    passed = models.BooleanField(_("passed"), null=True, blank=True)
+    pending_grading = models.PositiveSmallIntegerField(_("awaiting grading"), default=0)
+
+    class Meta:
+        ordering = ["-started_at"]
+        verbose_name = _("attempt")
+        verbose_name_plural = _("attempts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["quiz", "user", "number"], name="one_attempt_number_per_delegate"
+            ),
+            models.UniqueConstraint(
+                fields=["quiz", "user"],
+                condition=Q(state="open"),
+                name="one_open_attempt_per_delegate",
+            ),
+        ]
+        indexes = [models.Index(fields=["state", "deadline_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.quiz} #{self.number} ({self.user})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.state == self.State.OPEN
+
+
+class Response(models.Model):
+    """One question of an attempt: the version shown, the choice order, and the answer saved."""
+
+    attempt = models.ForeignKey(
+        Attempt, on_delete=models.CASCADE, related_name="responses", verbose_name=_("attempt")
+    )
+    position = models.PositiveSmallIntegerField(_("position"))
+    question_version = models.ForeignKey(
+        "quizzes.QuestionVersion",
+        on_delete=models.PROTECT,
+        related_name="responses",
+        verbose_name=_("question"),
+    )
+    choice_order = models.JSONField(default=list)  # choice ids in the order shown
+    answer = models.JSONField(_("answer"), null=True, blank=True)
+    revision = models.PositiveIntegerField(default=0)  # bumped on every save: stale pages lose
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    earned = models.DecimalField(
+        _("marks earned"), max_digits=9, decimal_places=4, null=True, blank=True
+    )
+    outcome = models.CharField(_("outcome"), max_length=15, blank=True)
+    manual_grade = models.DecimalField(
+        _("grade"), max_digits=8, decimal_places=2, null=True, blank=True
+    )
+    grader = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("graded by"),
+    )
+    graded_at = models.DateTimeField(_("graded"), null=True, blank=True)
+    grader_comment = models.TextField(_("comment"), blank=True)
+
+    class Meta:
+        ordering = ["attempt", "position"]
+        verbose_name = _("response")
+        verbose_name_plural = _("responses")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["attempt", "position"], name="one_response_per_position"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.attempt} Q{self.position + 1}"

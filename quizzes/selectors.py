@@ -1,0 +1,175 @@
+"""Reads for quiz pages, attempts and reviews."""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+
+from quizzes.answers import for_scoring
+from quizzes.keys import key_from_snapshot, public_view
+from quizzes.models import Attempt, QuizPage, Response
+from quizzes.review import ReviewOptions, feedback_for, review_options
+from quizzes.scoring import GradingMethod, QuestionType, final_grade, score_question
+
+
+def attempts_of(*, quiz: QuizPage, user: AbstractBaseUser) -> list[Attempt]:
+    if not user.is_authenticated:
+        return []
+    return list(Attempt.objects.filter(quiz=quiz, user=user).order_by("number"))
+
+
+@dataclass
+class QuizStatus:
+    attempts: list[Attempt]
+    open_attempt: Attempt | None
+    grade: Decimal | None
+    attempts_left: int | None  # None: unlimited
+    passed: bool
+
+    @property
+    def can_start(self) -> bool:
+        return self.open_attempt is None and (self.attempts_left is None or self.attempts_left > 0)
+
+
+def quiz_status(*, quiz: QuizPage, user: AbstractBaseUser) -> QuizStatus:
+    attempts = attempts_of(quiz=quiz, user=user)
+    submitted = [a for a in attempts if not a.is_open and a.percent is not None]
+    grade = final_grade([a.percent for a in submitted], GradingMethod(quiz.grading_method))
+    left = None
+    if quiz.attempts_allowed:
+        left = max(0, quiz.attempts_allowed - len(attempts))
+    return QuizStatus(
+        attempts=attempts,
+        open_attempt=next((a for a in attempts if a.is_open), None),
+        grade=grade,
+        attempts_left=left,
+        passed=grade is not None and grade >= quiz.pass_mark_percent,
+    )
+
+
+def attempt_for(*, attempt_id: int, user: AbstractBaseUser) -> Attempt | None:
+    """A delegate's own attempt; anyone else's does not exist for them."""
+    return Attempt.objects.select_related("quiz").filter(pk=attempt_id, user=user).first()
+
+
+@dataclass
+class QuestionOnPage:
+    response: Response
+    view: dict[str, Any]
+
+    @property
+    def position(self) -> int:
+        return self.response.position
+
+    @property
+    def number(self) -> int:
+        return self.response.position + 1
+
+    @property
+    def type(self) -> str:
+        return self.view["type"]
+
+    @property
+    def field_name(self) -> str:
+        return f"q{self.response.position}"
+
+
+def page_questions(*, attempt: Attempt, page: int) -> list[QuestionOnPage]:
+    positions = attempt.pages[page] if 0 <= page < len(attempt.pages) else []
+    responses = attempt.responses.select_related("question_version").filter(position__in=positions)
+    return [
+        QuestionOnPage(response=r, view=public_view(r.question_version.data, list(r.choice_order)))
+        for r in sorted(responses, key=lambda r: r.position)
+    ]
+
+
+def answered_positions(attempt: Attempt) -> set[int]:
+    return set(attempt.responses.filter(answer__isnull=False).values_list("position", flat=True))
+
+
+@dataclass
+class ReviewedQuestion:
+    number: int
+    view: dict[str, Any]
+    answer: Any
+    outcome: str | None = None
+    earned: Decimal | None = None
+    marks: str | None = None
+    right_answer: list[str] = field(default_factory=list)
+    feedback: list[str] = field(default_factory=list)
+    chosen: set[int] = field(default_factory=set)
+    right_ids: set[int] = field(default_factory=set)
+
+
+def _right_answer_texts(data: dict) -> list[str]:
+    kind = QuestionType(data["type"])
+    choices = data.get("choices", [])
+    if kind == QuestionType.MATCHING:
+        return [f"{c['text']} → {c['match']}" for c in choices]
+    if kind == QuestionType.ORDERING:
+        return [c["text"] for c in choices]
+    return [c["text"] for c in choices if c.get("is_correct")]
+
+
+def review(*, attempt: Attempt, now: datetime) -> tuple[ReviewOptions, list[ReviewedQuestion], str]:
+    """The attempt as its delegate may see it now; keys only where the options allow."""
+    options = review_options(attempt.quiz, attempt_open=attempt.is_open, now=now)
+    responses = attempt.responses.select_related("question_version").order_by("position")
+    items = []
+    for response in responses:
+        data = response.question_version.data
+        kind = QuestionType(data["type"])
+        item = ReviewedQuestion(
+            number=response.position + 1,
+            view=public_view(data, list(response.choice_order)),
+            answer=response.answer,
+        )
+        if kind in {QuestionType.SINGLE, QuestionType.TRUE_FALSE} and response.answer is not None:
+            item.chosen = {response.answer}
+        elif kind == QuestionType.MULTIPLE and response.answer:
+            item.chosen = set(response.answer)
+        if options.correctness or options.score:
+            item.outcome = response.outcome
+        if options.score:
+            item.earned = response.earned
+            item.marks = data.get("marks")
+        if options.right_answers:
+            item.right_answer = _right_answer_texts(data)
+            item.right_ids = {int(c["id"]) for c in data.get("choices", []) if c.get("is_correct")}
+        if options.feedback:
+            item.feedback = _feedback(data, response)
+        items.append(item)
+    overall = ""
+    if options.feedback and attempt.percent is not None:
+        overall = feedback_for(list(attempt.quiz.feedback_bands.all()), attempt.percent)
+    return options, items, overall
+
+
+def _feedback(data: dict, response: Response) -> list[str]:
+    notes = []
+    kind = QuestionType(data["type"])
+    chosen = response.answer
+    for choice in data.get("choices", []):
+        if not choice.get("feedback"):
+            continue
+        picked = (
+            (kind in {QuestionType.SINGLE, QuestionType.TRUE_FALSE} and chosen == choice["id"])
+            or (kind == QuestionType.MULTIPLE and chosen and choice["id"] in chosen)
+            or (
+                kind in {QuestionType.SHORT_ANSWER, QuestionType.NUMERICAL}
+                and chosen is not None
+                and score_question(
+                    key_from_snapshot({**data, "choices": [choice]}),
+                    for_scoring(kind, chosen),
+                ).earned
+            )
+        )
+        if picked:
+            notes.append(choice["feedback"])
+    if data.get("general_feedback"):
+        notes.append(data["general_feedback"])
+    if response.grader_comment:
+        notes.append(response.grader_comment)
+    return notes

@@ -1,0 +1,311 @@
+"""Starting, saving, submitting and closing attempts. The server is the authority on time."""
+
+import random
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from courses import exceptions as course_exceptions
+from courses import services as course_services
+from courses.conf import lms_settings
+from courses.models import Enrollment
+from quizzes import exceptions
+from quizzes.answers import InvalidAnswer, clean_answer, for_scoring
+from quizzes.keys import key_from_snapshot
+from quizzes.layout import NotEnoughQuestions, SlotSpec, draw_questions, order_choices, paginate
+from quizzes.models import Attempt, Question, QuizPage, Response
+from quizzes.scoring import GradingMethod, QuestionType, final_grade, score_attempt
+from quizzes.services.versions import current_versions
+from quizzes.signals import attempt_passed
+
+
+def grace() -> timedelta:
+    return timedelta(seconds=lms_settings.ATTEMPT_GRACE_SECONDS)
+
+
+def is_overdue(attempt: Attempt, now: datetime) -> bool:
+    """Past the deadline and its grace: answers are refused and the attempt closes."""
+    return attempt.deadline_at is not None and now > attempt.deadline_at + grace()
+
+
+def deadline_for(quiz: QuizPage, started_at: datetime) -> datetime | None:
+    candidates = []
+    if quiz.time_limit_minutes:
+        candidates.append(started_at + timedelta(minutes=quiz.time_limit_minutes))
+    if quiz.closes_at:
+        candidates.append(quiz.closes_at)
+    return min(candidates) if candidates else None
+
+
+# Starting
+
+
+def _enrollment(quiz: QuizPage, user: AbstractBaseUser) -> Enrollment | None:
+    return Enrollment.objects.filter(user=user, course=quiz.get_course()).first()
+
+
+def _draw(quiz: QuizPage, rng: random.Random) -> list[Question]:
+    slots = [
+        SlotSpec(question_id=s.question_id, category_id=s.category_id, count=s.count)
+        for s in quiz.slots.all()
+    ]
+    categories = {s.category_id for s in slots if s.category_id}
+    pools: dict[int, list[int]] = {c: [] for c in categories}
+    for question_id, category_id in Question.objects.filter(category_id__in=categories).values_list(
+        "pk", "category_id"
+    ):
+        pools[category_id].append(question_id)
+    try:
+        ids = draw_questions(slots, pools, rng=rng, shuffle=quiz.shuffle_questions)
+    except NotEnoughQuestions:
+        raise exceptions.QuizMisconfigured() from None
+    if not ids:
+        raise exceptions.QuizMisconfigured()
+    questions = Question.objects.prefetch_related("choices").in_bulk(ids)
+    return [questions[i] for i in ids]
+
+
+def start_attempt(
+    *,
+    quiz: QuizPage,
+    user: AbstractBaseUser,
+    now: datetime | None = None,
+    rng: random.Random | None = None,
+) -> Attempt:
+    """Start an attempt, or return the delegate's open one: there is at most one."""
+    now = now or timezone.now()
+    open_attempt = Attempt.objects.filter(quiz=quiz, user=user, state=Attempt.State.OPEN).first()
+    if open_attempt is not None:
+        if not is_overdue(open_attempt, now):
+            return open_attempt
+        close_attempt(attempt_id=open_attempt.pk, now=now, closed_by=Attempt.ClosedBy.DEADLINE)
+    if quiz.opens_at and now < quiz.opens_at:
+        raise exceptions.QuizNotOpen()
+    if quiz.closes_at and now >= quiz.closes_at:
+        raise exceptions.QuizClosed()
+    enrollment = _enrollment(quiz, user)
+    if enrollment is None and not quiz.permissions_for_user(user).can_edit():
+        raise course_exceptions.NotEnrolled()
+    used = Attempt.objects.filter(quiz=quiz, user=user).count()
+    if quiz.attempts_allowed and used >= quiz.attempts_allowed:
+        raise exceptions.NoAttemptsLeft()
+
+    rng = rng or random.Random(secrets.randbits(64))  # noqa: S311 (layout, not security)
+    questions = _draw(quiz, rng)
+    versions = current_versions(questions)
+    try:
+        with transaction.atomic():
+            attempt = Attempt.objects.create(
+                quiz=quiz,
+                user=user,
+                enrollment=enrollment,
+                number=used + 1,
+                started_at=now,
+                deadline_at=deadline_for(quiz, now),
+                pages=paginate(len(questions), quiz.questions_per_page),
+            )
+            Response.objects.bulk_create(
+                Response(
+                    attempt=attempt,
+                    position=position,
+                    question_version=versions[question.pk],
+                    choice_order=list(
+                        order_choices(
+                            QuestionType(question.type),
+                            [c.pk for c in question.choices.all()],
+                            rng=rng,
+                            shuffle=quiz.shuffle_choices and question.shuffle_choices,
+                        )
+                    ),
+                )
+                for position, question in enumerate(questions)
+            )
+    except IntegrityError:
+        # Started twice at once (two tabs, a double click): both get the one that won.
+        winner = Attempt.objects.filter(quiz=quiz, user=user, state=Attempt.State.OPEN).first()
+        if winner is None:
+            raise
+        return winner
+    return attempt
+
+
+# Saving
+
+
+@dataclass
+class SaveResult:
+    saved: list[int] = field(default_factory=list)  # positions whose answer changed
+    stale: list[int] = field(default_factory=list)  # positions refused: newer answer on server
+    revisions: dict[int, int] = field(default_factory=dict)  # position -> revision now stored
+    deadline_at: datetime | None = None
+
+
+def _locked(attempt_id: int, user: AbstractBaseUser | None) -> Attempt:
+    attempts = Attempt.objects.select_for_update().select_related("quiz")
+    if user is not None:
+        attempts = attempts.filter(user=user)
+    attempt = attempts.filter(pk=attempt_id).first()
+    if attempt is None:
+        raise Attempt.DoesNotExist
+    return attempt
+
+
+def save_answers(
+    *,
+    attempt_id: int,
+    user: AbstractBaseUser,
+    answers: Mapping[int, Any],
+    seen_revisions: Mapping[int, int] | None = None,
+    now: datetime | None = None,
+) -> SaveResult:
+    """Store answers by position. All are checked before any is written: one bad answer
+    changes nothing. An answer whose ``seen_revisions`` entry is older than the server's is
+    refused as stale rather than overwrite a newer one. Past the deadline (plus grace) the attempt
+    is closed with what was saved before, and ``TimeExpired`` is raised."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        attempt = _locked(attempt_id, user)
+        if not attempt.is_open:
+            raise exceptions.AttemptClosed()
+        expired = is_overdue(attempt, now)
+        if expired:
+            _finish(attempt, now=now, closed_by=Attempt.ClosedBy.DEADLINE)
+        else:
+            result = _write_answers(attempt, answers, seen_revisions or {}, now)
+    if expired:
+        raise exceptions.TimeExpired()
+    return result
+
+
+def _write_answers(attempt, answers, seen_revisions, now) -> SaveResult:
+    responses = {
+        r.position: r
+        for r in attempt.responses.select_related("question_version").filter(
+            position__in=list(answers)
+        )
+    }
+    cleaned: dict[int, Any] = {}
+    for position, value in answers.items():
+        response = responses.get(position)
+        if response is None:
+            raise exceptions.NotInAttempt()
+        data = response.question_version.data
+        try:
+            cleaned[position] = clean_answer(
+                QuestionType(data["type"]),
+                value,
+                choice_ids={int(c["id"]) for c in data.get("choices", [])},
+                options={c.get("match", "") for c in data.get("choices", [])},
+            )
+        except InvalidAnswer as error:
+            raise exceptions.BadAnswer(position, error.message) from None
+    result = SaveResult(deadline_at=attempt.deadline_at)
+    changed = []
+    for position, value in cleaned.items():
+        response = responses[position]
+        seen = seen_revisions.get(position)
+        if seen is not None and seen != response.revision:
+            result.stale.append(position)
+        elif value != response.answer:
+            response.answer, response.answered_at = value, now
+            response.revision += 1
+            changed.append(response)
+            result.saved.append(position)
+        result.revisions[position] = response.revision
+    Response.objects.bulk_update(changed, ["answer", "answered_at", "revision"])
+    return result
+
+
+# Submitting, closing and scoring
+
+
+def submit_attempt(
+    *, attempt_id: int, user: AbstractBaseUser, now: datetime | None = None
+) -> Attempt:
+    """Close and score the attempt. Submitting again returns the same graded attempt."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        attempt = _locked(attempt_id, user)
+        if attempt.is_open:
+            closed_by = (
+                Attempt.ClosedBy.DEADLINE if is_overdue(attempt, now) else Attempt.ClosedBy.DELEGATE
+            )
+            _finish(attempt, now=now, closed_by=closed_by)
+    return attempt
+
+
+def close_attempt(*, attempt_id: int, now: datetime, closed_by: str) -> Attempt:
+    with transaction.atomic():
+        attempt = _locked(attempt_id, None)
+        if attempt.is_open:
+            _finish(attempt, now=now, closed_by=closed_by)
+    return attempt
+
+
+def close_overdue_attempts(*, now: datetime | None = None) -> int:
+    """Submit every open attempt past its deadline and grace (run periodically)."""
+    now = now or timezone.now()
+    overdue = Attempt.objects.filter(
+        state=Attempt.State.OPEN, deadline_at__lt=now - grace()
+    ).values_list("pk", flat=True)
+    closed = 0
+    for attempt_id in list(overdue):
+        attempt = close_attempt(attempt_id=attempt_id, now=now, closed_by=Attempt.ClosedBy.DEADLINE)
+        closed += attempt.closed_by == Attempt.ClosedBy.DEADLINE
+    return closed
+
+
+def _finish(attempt: Attempt, *, now: datetime, closed_by: str) -> None:
+    attempt.state = Attempt.State.SUBMITTED
+    attempt.closed_by = closed_by
+    attempt.submitted_at = now
+    rescore(attempt)
+
+
+def rescore(attempt: Attempt) -> None:
+    """Score a submitted attempt from its stored answers and grades (idempotent), and record
+    a pass towards course completion."""
+    responses = list(attempt.responses.select_related("question_version").order_by("position"))
+    keys = [key_from_snapshot(r.question_version.data) for r in responses]
+    result = score_attempt(
+        keys,
+        [for_scoring(k.type, r.answer) for k, r in zip(keys, responses, strict=True)],
+        pass_mark_percent=attempt.quiz.pass_mark_percent,
+        manual_grades=[r.manual_grade for r in responses],
+    )
+    for response, question in zip(responses, result.questions, strict=True):
+        response.earned = question.earned_decimal
+        response.outcome = question.outcome.value
+    Response.objects.bulk_update(responses, ["earned", "outcome"])
+    attempt.score, attempt.max_score = result.earned, result.possible
+    attempt.percent, attempt.passed = result.percent, result.passed
+    attempt.pending_grading = result.pending
+    attempt.save()
+    if attempt.passed:
+        _record_pass(attempt)
+
+
+def quiz_grade(quiz: QuizPage, user: AbstractBaseUser) -> Decimal | None:
+    percents = list(
+        Attempt.objects.filter(quiz=quiz, user=user, state=Attempt.State.SUBMITTED)
+        .order_by("number")
+        .values_list("percent", flat=True)
+    )
+    return final_grade([p for p in percents if p is not None], GradingMethod(quiz.grading_method))
+
+
+def _record_pass(attempt: Attempt) -> None:
+    quiz = attempt.quiz
+    grade = quiz_grade(quiz, attempt.user)
+    if grade is None or grade < quiz.pass_mark_percent:
+        return  # e.g. graded by the average of attempts, which is still below the mark
+    if attempt.enrollment_id:
+        course_services.complete_item(user=attempt.user, page=quiz, now=attempt.submitted_at)
+    transaction.on_commit(lambda: attempt_passed.send(sender=Attempt, attempt=attempt))

@@ -1,0 +1,87 @@
+"""Question versions: an attempt keeps the version its delegate saw."""
+
+import hashlib
+import json
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import Max, OuterRef, Subquery
+
+from quizzes.models import Question, QuestionVersion
+
+
+def snapshot_of(question: Question) -> dict[str, Any]:
+    """Everything about a question that an attempt must keep, as JSON."""
+    return {
+        "type": question.type,
+        "name": question.name,
+        "text": question.text,
+        "marks": str(question.marks),
+        "general_feedback": question.general_feedback,
+        "all_or_nothing": question.all_or_nothing,
+        "penalise_wrong_choices": question.penalise_wrong_choices,
+        "case_sensitive": question.case_sensitive,
+        "accept_without_diacritics": question.accept_without_diacritics,
+        "shuffle_choices": question.shuffle_choices,
+        "choices": [
+            {
+                "id": choice.pk,
+                "text": choice.text,
+                "match": choice.match,
+                "is_correct": choice.is_correct,
+                "credit_percent": None
+                if choice.credit_percent is None
+                else str(choice.credit_percent),
+                "tolerance": None if choice.tolerance is None else str(choice.tolerance),
+                "feedback": choice.feedback,
+            }
+            for choice in question.choices.all()
+        ],
+    }
+
+
+def fingerprint(data: dict[str, Any]) -> str:
+    return hashlib.sha256(
+        json.dumps(data, sort_keys=True, ensure_ascii=False).encode("utf-8")
+    ).hexdigest()
+
+
+def current_versions(questions: Iterable[Question], *, user=None) -> dict[int, QuestionVersion]:
+    """The latest version of each question, creating one where the question has changed since
+    (or has never been versioned). Questions must come with their choices prefetched."""
+    questions = list(questions)
+    newest = QuestionVersion.objects.filter(question=OuterRef("question")).order_by("-number")
+    latest = {
+        version.question_id: version
+        for version in QuestionVersion.objects.filter(
+            question__in=questions, number=Subquery(newest.values("number")[:1])
+        )
+    }
+    result: dict[int, QuestionVersion] = {}
+    for question in questions:
+        data = snapshot_of(question)
+        digest = fingerprint(data)
+        version = latest.get(question.pk)
+        if version is None or version.fingerprint != digest:
+            version = _create_version(question, data, digest, user=user)
+        result[question.pk] = version
+    return result
+
+
+def _create_version(question: Question, data, digest: str, *, user) -> QuestionVersion:
+    for _attempt in range(3):
+        number = (
+            QuestionVersion.objects.filter(question=question).aggregate(n=Max("number"))["n"] or 0
+        ) + 1
+        try:
+            with transaction.atomic():
+                return QuestionVersion.objects.create(
+                    question=question, number=number, data=data, fingerprint=digest, created_by=user
+                )
+        except IntegrityError:
+            # Another request versioned the same question at the same moment: use theirs if equal.
+            same = QuestionVersion.objects.filter(question=question, fingerprint=digest).first()
+            if same is not None:
+                return same
+    raise RuntimeError(f"could not version question {question.pk}")

@@ -1,0 +1,230 @@
+"""Taking a quiz: start, answer page by page, review the summary, submit, see the result.
+
+Everything works as plain HTML forms; attempt.js adds background autosave and a timer on top,
+talking to the same ``save`` view with JSON.
+"""
+
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponseRedirect, JsonResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from courses.exceptions import LMSError
+from quizzes import exceptions, selectors, services
+from quizzes.forms import answers_from_json, answers_from_post
+from quizzes.models import QuizPage
+
+# Messages attempt.js shows, translated on the server; %(name)s placeholders are filled in JS.
+JS_MESSAGES = {
+    "saving": gettext_lazy("Saving…"),
+    "saved": gettext_lazy("All answers saved at %(time)s."),
+    "not_saved": gettext_lazy("The answer could not be saved."),
+    "stale": gettext_lazy(
+        "Some answers were changed in another window. Reload the page to see the latest."
+    ),
+    "signed_out": gettext_lazy(
+        "You have been signed out. Sign in again; unsaved answers are kept on this device."
+    ),
+    "offline": gettext_lazy("Not saved yet: you may be offline. Retrying in %(seconds)s s."),
+    "ordering": gettext_lazy("Give each item a different position."),
+    "minutes_left": gettext_lazy("%(minutes)s minutes left."),
+    "seconds_left": gettext_lazy("%(seconds)s seconds left."),
+    "time_up": gettext_lazy("Time is up. Your attempt is being submitted."),
+}
+
+
+def _attempt_or_404(request, attempt_id: int):
+    attempt = selectors.attempt_for(attempt_id=attempt_id, user=request.user)
+    if attempt is None:
+        raise Http404
+    return attempt
+
+
+def _page_number(request, attempt) -> int:
+    try:
+        page = int(request.GET.get("page", 1)) - 1
+    except ValueError:
+        page = 0
+    return min(max(page, 0), max(len(attempt.pages) - 1, 0))
+
+
+def _attempt_url(attempt, page: int = 0) -> str:
+    return f"{reverse('quizzes:attempt', args=[attempt.pk])}?page={page + 1}"
+
+
+def _wants_json(request) -> bool:
+    return request.content_type == "application/json"
+
+
+def _error_json(error: LMSError, status: int | None = None, **extra) -> JsonResponse:
+    body = {"code": error.code, "message": str(error.message), **extra}
+    return JsonResponse(body, status=status or getattr(error, "status", 400))
+
+
+@login_required
+@require_POST
+def start(request, quiz_id: int):
+    quiz = QuizPage.objects.live().public().filter(pk=quiz_id).first()
+    if quiz is None:
+        raise Http404
+    try:
+        attempt = services.start_attempt(quiz=quiz, user=request.user)
+    except LMSError as error:
+        messages.error(request, error.message)
+        return HttpResponseRedirect(quiz.get_url(request))
+    return HttpResponseRedirect(_attempt_url(attempt))
+
+
+@login_required
+def attempt_page(request, attempt_id: int):
+    attempt = _attempt_or_404(request, attempt_id)
+    if not attempt.is_open:
+        return HttpResponseRedirect(reverse("quizzes:review", args=[attempt.pk]))
+    if services.is_overdue(attempt, timezone.now()):
+        services.submit_attempt(attempt_id=attempt.pk, user=request.user)
+        messages.warning(request, exceptions.TimeExpired.message)
+        return HttpResponseRedirect(reverse("quizzes:review", args=[attempt.pk]))
+    page = _page_number(request, attempt)
+    return render(
+        request,
+        "quizzes/attempt.html",
+        {
+            "attempt": attempt,
+            "quiz": attempt.quiz,
+            "questions": selectors.page_questions(attempt=attempt, page=page),
+            "page_index": page,
+            "page_count": len(attempt.pages),
+            "now": timezone.now(),
+            "js_messages": {key: str(message) for key, message in JS_MESSAGES.items()},
+        },
+    )
+
+
+@login_required
+@require_POST
+def save(request, attempt_id: int):
+    """Save answers. Form posts then go to the requested page; JSON posts get JSON back."""
+    attempt = _attempt_or_404(request, attempt_id)
+    as_json = _wants_json(request)
+    page = _page_number(request, attempt)
+    try:
+        if as_json:
+            answers, revisions = answers_from_json(json.loads(request.body or b"null"))
+        else:
+            questions = selectors.page_questions(attempt=attempt, page=page)
+            answers, revisions = answers_from_post(request.POST, questions)
+        result = services.save_answers(
+            attempt_id=attempt.pk, user=request.user, answers=answers, seen_revisions=revisions
+        )
+    except (ValueError, TypeError):
+        error = exceptions.QuizError(_("The answers could not be read. Please try again."))
+        if as_json:
+            return _error_json(error, 400)
+        messages.error(request, error.message)
+        return HttpResponseRedirect(_attempt_url(attempt, page))
+    except exceptions.AttemptClosed as error:
+        if as_json:
+            return _error_json(error, 409, review_url=reverse("quizzes:review", args=[attempt.pk]))
+        messages.warning(request, error.message)
+        return HttpResponseRedirect(reverse("quizzes:review", args=[attempt.pk]))
+    except exceptions.QuizError as error:
+        position = getattr(error, "position", None)
+        if as_json:
+            return _error_json(error, 400, position=position)
+        if position is not None:
+            message = _("Question %(number)s: %(message)s") % {
+                "number": position + 1,
+                "message": error.message,
+            }
+        else:
+            message = error.message
+        messages.error(request, message)
+        return HttpResponseRedirect(_attempt_url(attempt, page))
+    if as_json:
+        return JsonResponse(
+            {
+                "saved": result.saved,
+                "stale": result.stale,
+                "revisions": {str(k): v for k, v in result.revisions.items()},
+                "deadline": result.deadline_at.isoformat() if result.deadline_at else None,
+                "server_time": timezone.now().isoformat(),
+            }
+        )
+    if result.stale:
+        messages.warning(
+            request,
+            _(
+                "Some answers on this page were changed in another window and were kept as they "
+                "are there: questions %(numbers)s."
+            )
+            % {"numbers": ", ".join(str(p + 1) for p in result.stale)},
+        )
+    goto = request.POST.get("goto", "")
+    if goto == "summary":
+        return HttpResponseRedirect(reverse("quizzes:summary", args=[attempt.pk]))
+    try:
+        target = int(goto) - 1
+    except ValueError:
+        target = page
+    return HttpResponseRedirect(_attempt_url(attempt, min(max(target, 0), len(attempt.pages) - 1)))
+
+
+@login_required
+def summary(request, attempt_id: int):
+    attempt = _attempt_or_404(request, attempt_id)
+    if not attempt.is_open:
+        return HttpResponseRedirect(reverse("quizzes:review", args=[attempt.pk]))
+    answered = selectors.answered_positions(attempt)
+    pages = [
+        [{"number": p + 1, "answered": p in answered} for p in positions]
+        for positions in attempt.pages
+    ]
+    total = sum(len(positions) for positions in attempt.pages)
+    return render(
+        request,
+        "quizzes/summary.html",
+        {
+            "attempt": attempt,
+            "quiz": attempt.quiz,
+            "pages": pages,
+            "answered_count": len(answered),
+            "unanswered_count": total - len(answered),
+            "now": timezone.now(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def submit(request, attempt_id: int):
+    attempt = _attempt_or_404(request, attempt_id)
+    services.submit_attempt(attempt_id=attempt.pk, user=request.user)
+    return HttpResponseRedirect(reverse("quizzes:review", args=[attempt.pk]))
+
+
+@login_required
+def review(request, attempt_id: int):
+    attempt = _attempt_or_404(request, attempt_id)
+    if attempt.is_open:
+        return HttpResponseRedirect(_attempt_url(attempt))
+    options, items, overall = selectors.review(attempt=attempt, now=timezone.now())
+    status = selectors.quiz_status(quiz=attempt.quiz, user=request.user)
+    return render(
+        request,
+        "quizzes/review.html",
+        {
+            "attempt": attempt,
+            "quiz": attempt.quiz,
+            "options": options,
+            "items": items,
+            "overall_feedback": overall,
+            "status": status,
+        },
+    )

@@ -1,0 +1,152 @@
+"""A delegate takes a quiz through the real views: start, save, summary, submit, review."""
+
+import json
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from courses.models import Completion
+from quizzes.models import Attempt
+from tests import factories
+from tests.quizzes import factories as qf
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def setup():
+    course = factories.course(modules=1)
+    questions = [qf.question("single"), qf.question("multiple"), qf.question("short_answer")]
+    quiz = qf.quiz(course, questions=questions, questions_per_page=2, shuffle_choices=False)
+    user = factories.delegate()
+    factories.EnrollmentFactory(user=user, course=course)
+    return course, quiz, user, questions
+
+
+def start(client, quiz):
+    response = client.post(reverse("quizzes:start", args=[quiz.pk]))
+    assert response.status_code == 302
+    return Attempt.objects.get(quiz=quiz)
+
+
+def test_delegate_takes_and_passes_a_quiz(client, setup):
+    course, quiz, user, questions = setup
+    client.force_login(user)
+    attempt = start(client, quiz)
+    page1 = client.get(reverse("quizzes:attempt", args=[attempt.pk]))
+    assert page1.status_code == 200
+    html = page1.content.decode()
+    assert "Kết luận 57-KL/TW được ban hành ngày nào?" in html
+
+    single, multiple, short = questions
+    right_single = single.choices.get(is_correct=True).pk
+    right_multi = [c.pk for c in multiple.choices.filter(is_correct=True)]
+    response = client.post(
+        reverse("quizzes:save", args=[attempt.pk]) + "?page=1",
+        {"q0": right_single, "q1": right_multi, "goto": "2"},
+    )
+    assert response.status_code == 302
+    assert response["Location"].endswith("?page=2")
+    response = client.post(
+        reverse("quizzes:save", args=[attempt.pk]) + "?page=2",
+        {"q2": "  hoà   BÌNH ", "goto": "summary"},
+    )
+    assert response["Location"] == reverse("quizzes:summary", args=[attempt.pk])
+    summary = client.get(response["Location"]).content.decode()
+    assert "3" in summary
+
+    client.post(reverse("quizzes:submit", args=[attempt.pk]))
+    attempt.refresh_from_db()
+    assert attempt.state == Attempt.State.SUBMITTED
+    assert attempt.percent == Decimal("100.00")
+    assert attempt.passed
+    assert Completion.objects.filter(enrollment__user=user, page=quiz).exists()
+    review = client.get(reverse("quizzes:review", args=[attempt.pk]))
+    assert "100%" in review.content.decode()
+
+
+def test_answer_keys_never_reach_the_page_before_review(client, setup):
+    _course, quiz, user, questions = setup
+    client.force_login(user)
+    attempt = start(client, quiz)
+    for page in (1, 2):
+        html = client.get(reverse("quizzes:attempt", args=[attempt.pk]), {"page": page})
+        text = html.content.decode()
+        assert "is_correct" not in text
+        assert "correct" not in text.lower().replace("incorrect", "")
+        assert "Hòa Bình" not in text  # the accepted short answer
+
+
+def test_autosave_json_round_trip_and_stale_revision(client, setup):
+    _course, quiz, user, questions = setup
+    client.force_login(user)
+    attempt = start(client, quiz)
+    url = reverse("quizzes:save", args=[attempt.pk])
+    choice = questions[0].choices.first().pk
+    first = client.post(
+        url, json.dumps({"answers": {"0": choice}, "revisions": {"0": 0}}), "application/json"
+    )
+    assert first.status_code == 200
+    assert first.json()["revisions"] == {"0": 1}
+    other = questions[0].choices.last().pk
+    stale = client.post(
+        url, json.dumps({"answers": {"0": other}, "revisions": {"0": 0}}), "application/json"
+    )
+    assert stale.json()["stale"] == [0]
+    assert attempt.responses.get(position=0).answer == choice
+
+
+def test_tampered_answers_are_refused_and_change_nothing(client, setup):
+    _course, quiz, user, questions = setup
+    client.force_login(user)
+    attempt = start(client, quiz)
+    url = reverse("quizzes:save", args=[attempt.pk])
+    foreign_choice = questions[1].choices.first().pk
+    response = client.post(
+        url,
+        json.dumps(
+            {"answers": {"0": questions[0].choices.first().pk, "1": [foreign_choice + 999]}}
+        ),
+        "application/json",
+    )
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid_answer"
+    assert not attempt.responses.filter(answer__isnull=False).exists()
+    not_in_attempt = client.post(url, json.dumps({"answers": {"7": 1}}), "application/json")
+    assert not_in_attempt.status_code == 400
+    assert not_in_attempt.json()["code"] == "not_in_attempt"
+
+
+def test_answers_after_submission_are_refused(client, setup):
+    _course, quiz, user, questions = setup
+    client.force_login(user)
+    attempt = start(client, quiz)
+    client.post(reverse("quizzes:submit", args=[attempt.pk]))
+    response = client.post(
+        reverse("quizzes:save", args=[attempt.pk]),
+        json.dumps({"answers": {"0": questions[0].choices.first().pk}}),
+        "application/json",
+    )
+    assert response.status_code == 409
+    assert response.json()["code"] == "attempt_closed"
+
+
+def test_another_delegates_attempt_is_not_found(client, setup):
+    _course, quiz, user, _questions = setup
+    client.force_login(user)
+    attempt = start(client, quiz)
+    intruder = factories.delegate()
+    client.force_login(intruder)
+    for name in ("attempt", "summary", "review"):
+        assert client.get(reverse(f"quizzes:{name}", args=[attempt.pk])).status_code == 404
+    assert client.post(reverse("quizzes:submit", args=[attempt.pk])).status_code == 404
+    attempt.refresh_from_db()
+    assert attempt.is_open
+
+
+def test_quiz_page_shows_start_button_to_enrolled_delegate(client, setup):
+    _course, quiz, user, _questions = setup
+    client.force_login(user)
+    html = client.get(quiz.url).content.decode()
+    assert reverse("quizzes:start", args=[quiz.pk]) in html
