@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.models import GroupPagePermission, Page
 
-from courses import exceptions
+from courses import exceptions, roles
 from courses.conf import lms_settings
 from courses.models import (
     Cohort,
@@ -259,25 +259,8 @@ def ensure_role_groups() -> dict[str, Group]:
     """Create (or top up) the Trainers, HR and Delegates groups. Safe to run again."""
     from wagtail.models import Collection, GroupCollectionPermission
 
-    trainers = _group_with(
-        lms_settings.TRAINERS_GROUP,
-        [
-            "wagtailadmin.access_admin",
-            "courses.view_cohort",
-            "courses.view_enrollment",
-            "courses.view_delegateprofile",
-        ],
-    )
-    hr = _group_with(
-        lms_settings.HR_GROUP,
-        [
-            "wagtailadmin.access_admin",
-            "courses.view_cohort",
-            "courses.view_enrollment",
-            "courses.view_delegateprofile",
-            "courses.view_all_progress",
-        ],
-    )
+    trainers = _group_with(lms_settings.TRAINERS_GROUP, roles.permissions_for(roles.TRAINERS))
+    hr = _group_with(lms_settings.HR_GROUP, roles.permissions_for(roles.HR))
     delegates, _created = Group.objects.get_or_create(name=lms_settings.DELEGATES_GROUP)
     root = Collection.get_first_root_node()
     if root is not None:

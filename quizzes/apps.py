@@ -6,3 +6,19 @@ class QuizzesConfig(AppConfig):
     name = "quizzes"
     verbose_name = _("Quizzes")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from courses import roles
+
+        roles.grant(
+            roles.TRAINERS,
+            "quizzes.add_question",
+            "quizzes.change_question",
+            "quizzes.view_question",
+            "quizzes.add_questioncategory",
+            "quizzes.change_questioncategory",
+            "quizzes.view_questioncategory",
+            "quizzes.view_attempt",
+            "quizzes.grade_attempt",
+        )
+        roles.grant(roles.HR, "quizzes.view_attempt")

@@ -6,6 +6,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import Q
 
 from quizzes.answers import for_scoring
 from quizzes.keys import key_from_snapshot, public_view
@@ -103,7 +104,7 @@ class ReviewedQuestion:
     right_ids: set[int] = field(default_factory=set)
 
 
-def _right_answer_texts(data: dict) -> list[str]:
+def right_answer_texts(data: dict) -> list[str]:
     kind = QuestionType(data["type"])
     choices = data.get("choices", [])
     if kind == QuestionType.MATCHING:
@@ -136,7 +137,7 @@ def review(*, attempt: Attempt, now: datetime) -> tuple[ReviewOptions, list[Revi
             item.earned = response.earned
             item.marks = data.get("marks")
         if options.right_answers:
-            item.right_answer = _right_answer_texts(data)
+            item.right_answer = right_answer_texts(data)
             item.right_ids = {int(c["id"]) for c in data.get("choices", []) if c.get("is_correct")}
         if options.feedback:
             item.feedback = _feedback(data, response)
@@ -173,3 +174,33 @@ def _feedback(data: dict, response: Response) -> list[str]:
     if response.grader_comment:
         notes.append(response.grader_comment)
     return notes
+
+
+# Trainers and HR
+
+
+def attempts_visible_to(user: AbstractBaseUser):
+    """Attempts a trainer may read: those of delegates in cohorts they train. HR: all."""
+    from courses.selectors import cohorts_visible_to
+
+    attempts = Attempt.objects.select_related(
+        "quiz", "user__delegate_profile", "enrollment__cohort", "enrollment__province"
+    )
+    if not user.is_authenticated:
+        return attempts.none()
+    if user.has_perm("courses.view_all_progress"):
+        return attempts
+    return attempts.filter(enrollment__cohort__in=cohorts_visible_to(user))
+
+
+def quizzes_visible_to(user: AbstractBaseUser):
+    from courses.selectors import cohorts_visible_to
+
+    quizzes = QuizPage.objects.all()
+    if user.has_perm("courses.view_all_progress"):
+        return quizzes
+    courses = cohorts_visible_to(user).values_list("course__path", flat=True)
+    condition = Q(pk__in=[])
+    for path in courses:
+        condition |= Q(path__startswith=path)
+    return quizzes.filter(condition)

@@ -70,6 +70,7 @@ class Attempt(models.Model):
             ),
         ]
         indexes = [models.Index(fields=["state", "deadline_at"])]
+        permissions = [("grade_attempt", _("Can grade essays and regrade attempts"))]
 
     def __str__(self) -> str:
         return f"{self.quiz} #{self.number} ({self.user})"

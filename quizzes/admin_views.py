@@ -1,0 +1,267 @@
+"""Trainers' quiz screens: an attempt's answers with the key, essay grading, regrading,
+and the responses export."""
+
+import csv
+import io
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+
+from courses.exceptions import LMSError
+from courses.spreadsheets import neutralise_formula
+from quizzes import selectors, services
+from quizzes.admin_forms import GradeForm
+from quizzes.keys import public_view
+from quizzes.models import Attempt, QuizPage, Response
+from quizzes.scoring import Outcome, QuestionType
+from quizzes.selectors import right_answer_texts
+
+
+def _visible_attempt(request, attempt_id: int) -> Attempt:
+    attempt = selectors.attempts_visible_to(request.user).filter(pk=attempt_id).first()
+    if attempt is None:
+        raise Http404
+    return attempt
+
+
+def _visible_quiz(request, quiz_id: int) -> QuizPage:
+    quiz = selectors.quizzes_visible_to(request.user).filter(pk=quiz_id).first()
+    if quiz is None:
+        raise Http404
+    return quiz
+
+
+def _require_grader(request) -> None:
+    if not request.user.has_perm("quizzes.grade_attempt"):
+        raise PermissionDenied
+
+
+def _answer_text(data: dict, answer) -> str:
+    """A stored answer as a trainer reads it (and as the export writes it)."""
+    if answer is None:
+        return ""
+    kind = QuestionType(data["type"])
+    by_id = {int(c["id"]): c["text"] for c in data.get("choices", [])}
+    if kind in {QuestionType.SINGLE, QuestionType.TRUE_FALSE}:
+        return by_id.get(answer, "")
+    if kind in {QuestionType.MULTIPLE, QuestionType.ORDERING}:
+        separator = "; " if kind == QuestionType.MULTIPLE else " → "
+        return separator.join(by_id.get(choice, "") for choice in answer)
+    if kind == QuestionType.MATCHING:
+        return "; ".join(f"{by_id.get(int(item), '')} → {match}" for item, match in answer.items())
+    return str(answer)
+
+
+def attempt_detail(request, attempt_id: int):
+    attempt = _visible_attempt(request, attempt_id)
+    rows = []
+    for response in attempt.responses.select_related("question_version", "grader"):
+        data = response.question_version.data
+        rows.append(
+            {
+                "response": response,
+                "view": public_view(data, list(response.choice_order)),
+                "answer": _answer_text(data, response.answer),
+                "right_answer": right_answer_texts(data),
+                "is_essay": data["type"] == QuestionType.ESSAY,
+                "marks": data.get("marks"),
+                "form": GradeForm(
+                    initial={
+                        "grade": response.manual_grade,
+                        "comment": response.grader_comment,
+                    },
+                    marks=data.get("marks"),
+                    prefix=f"r{response.pk}",
+                ),
+            }
+        )
+    return render(
+        request,
+        "quizzes/admin/attempt_detail.html",
+        {
+            "attempt": attempt,
+            "rows": rows,
+            "can_grade": request.user.has_perm("quizzes.grade_attempt") and not attempt.is_open,
+            "page_title": _("Attempt %(number)s: %(quiz)s")
+            % {"number": attempt.number, "quiz": attempt.quiz.title},
+        },
+    )
+
+
+def grade(request, response_id: int):
+    """POST a grade for an essay answer, then return to where the trainer came from."""
+    _require_grader(request)
+    if request.method != "POST":
+        raise Http404
+    response = Response.objects.select_related("question_version").filter(pk=response_id).first()
+    if response is None:
+        raise Http404
+    attempt = _visible_attempt(request, response.attempt_id)
+    form = GradeForm(
+        request.POST, marks=response.question_version.data.get("marks"), prefix=f"r{response.pk}"
+    )
+    back = request.POST.get("next") or reverse("quizzes_attempt_detail", args=[attempt.pk])
+    if not back.startswith("/"):
+        back = reverse("quizzes_attempt_detail", args=[attempt.pk])
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return HttpResponseRedirect(back)
+    try:
+        services.grade_response(
+            response_id=response.pk,
+            grader=request.user,
+            grade=form.cleaned_data["grade"],
+            comment=form.cleaned_data["comment"],
+        )
+    except LMSError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Grade saved; the attempt has been rescored."))
+    return HttpResponseRedirect(back)
+
+
+def grading_queue(request):
+    _require_grader(request)
+    attempts = selectors.attempts_visible_to(request.user).filter(
+        state=Attempt.State.SUBMITTED, pending_grading__gt=0
+    )
+    responses = (
+        Response.objects.filter(attempt__in=attempts, outcome=Outcome.NEEDS_GRADING)
+        .select_related("question_version", "attempt__quiz", "attempt__user__delegate_profile")
+        .order_by("attempt__submitted_at", "position")
+    )
+    rows = [
+        {
+            "response": response,
+            "view": public_view(response.question_version.data, []),
+            "marks": response.question_version.data.get("marks"),
+            "form": GradeForm(
+                marks=response.question_version.data.get("marks"), prefix=f"r{response.pk}"
+            ),
+        }
+        for response in responses[:50]
+    ]
+    return render(
+        request,
+        "quizzes/admin/grading_queue.html",
+        {"rows": rows, "total": responses.count(), "page_title": _("Essays to grade")},
+    )
+
+
+def regrade(request, quiz_id: int):
+    """GET: a dry run showing what would change. POST: regrade for real."""
+    _require_grader(request)
+    quiz = _visible_quiz(request, quiz_id)
+    if request.method == "POST":
+        changes = services.regrade_quiz(quiz=quiz, dry_run=False)
+        changed = sum(1 for change in changes if change.changed)
+        messages.success(
+            request,
+            _("%(count)s attempts regraded; %(changed)s changed.")
+            % {"count": len(changes), "changed": changed},
+        )
+        return HttpResponseRedirect(reverse("quizzes_regrade", args=[quiz.pk]))
+    changes = services.regrade_quiz(quiz=quiz, dry_run=True)
+    return render(
+        request,
+        "quizzes/admin/regrade.html",
+        {
+            "quiz": quiz,
+            "changes": [change for change in changes if change.changed],
+            "total": len(changes),
+            "page_title": _("Regrade: %(quiz)s") % {"quiz": quiz.title},
+        },
+    )
+
+
+def responses_export(request, quiz_id: int, fmt: str):
+    """One row per attempt: who, the score, and each question's answer and marks."""
+    quiz = _visible_quiz(request, quiz_id)
+    attempts = list(
+        selectors.attempts_visible_to(request.user)
+        .filter(quiz=quiz, state=Attempt.State.SUBMITTED)
+        .order_by("user__delegate_profile__full_name", "number")
+    )
+    responses: dict[int, list[Response]] = {attempt.pk: [] for attempt in attempts}
+    for response in (
+        Response.objects.filter(attempt__in=attempts)
+        .select_related("question_version")
+        .order_by("position")
+    ):
+        responses[response.attempt_id].append(response)
+    width = max((len(rows) for rows in responses.values()), default=0)
+    header = [
+        _("Full name"),
+        _("Email"),
+        _("Organisation"),
+        _("Province"),
+        _("Cohort"),
+        _("Attempt"),
+        _("Submitted"),
+        _("Score"),
+        _("Score (%)"),
+        _("Passed"),
+    ]
+    for number in range(1, width + 1):
+        header += [
+            _("Q%(number)s answer") % {"number": number},
+            _("Q%(number)s marks") % {"number": number},
+        ]
+    rows = [header]
+    for attempt in attempts:
+        profile = getattr(attempt.user, "delegate_profile", None)
+        enrollment = attempt.enrollment
+        row = [
+            profile.full_name if profile else attempt.user.get_full_name(),
+            attempt.user.email,
+            enrollment.organisation if enrollment else "",
+            str(enrollment.province or "") if enrollment else "",
+            str(enrollment.cohort or "") if enrollment else "",
+            attempt.number,
+            timezone.localtime(attempt.submitted_at).replace(tzinfo=None),
+            attempt.score,
+            attempt.percent,
+            _("yes") if attempt.passed else _("no"),
+        ]
+        for response in responses[attempt.pk]:
+            row += [_answer_text(response.question_version.data, response.answer), response.earned]
+        rows.append(row)
+    filename = f"responses-{slugify(quiz.slug)}"
+    if fmt == "xlsx":
+        workbook = Workbook(write_only=True)
+        sheet = workbook.create_sheet(title="Responses")
+        for row in rows:
+            sheet.append([_excel_safe(cell) for cell in row])
+        output = io.BytesIO()
+        workbook.save(output)
+        response = HttpResponse(
+            output.getvalue(),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
+        return response
+    if fmt != "csv":
+        raise Http404
+    output = io.StringIO()
+    output.write("\ufeff")  # Excel needs the byte order mark to read UTF-8
+    writer = csv.writer(output)
+    for row in rows:
+        writer.writerow([neutralise_formula("" if cell is None else str(cell)) for cell in row])
+    response = HttpResponse(output.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
+    return response
+
+
+def _excel_safe(value):
+    if isinstance(value, str) and value.startswith("="):
+        return "'" + value
+    return value

@@ -1,0 +1,150 @@
+"""Wagtail admin: the question bank (snippets) and the attempts register."""
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import ObjectList
+from wagtail.admin.ui.tables import Column, DateColumn
+from wagtail.admin.views import generic
+from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.admin.widgets import ListingButton
+from wagtail.snippets.views.snippets import (
+    CreateView,
+    EditView,
+    SnippetViewSet,
+    SnippetViewSetGroup,
+)
+
+from courses.spreadsheets import ExcelFriendlyExportMixin
+from quizzes import selectors
+from quizzes.admin_forms import QuestionAdminForm
+from quizzes.models import Attempt, Question, QuestionCategory
+from quizzes.services import current_versions
+
+
+class VersioningMixin:
+    """Every saved edit becomes a new question version, credited to its author."""
+
+    def save_instance(self):
+        instance = super().save_instance()
+        current_versions(
+            [Question.objects.prefetch_related("choices").get(pk=instance.pk)],
+            user=self.request.user,
+        )
+        return instance
+
+
+class QuestionCreateView(VersioningMixin, CreateView):
+    pass
+
+
+class QuestionEditView(VersioningMixin, EditView):
+    pass
+
+
+class QuestionViewSet(SnippetViewSet):
+    model = Question
+    icon = "help"
+    menu_label = _("Questions")
+    add_view_class = QuestionCreateView
+    edit_view_class = QuestionEditView
+    list_display = [
+        "name",
+        Column("category", label=_("Category")),
+        Column("type", label=_("Type"), accessor="get_type_display"),
+        Column("marks", label=_("Marks")),
+        DateColumn("updated_at", label=_("Updated")),
+    ]
+    list_filter = ["category", "type"]
+    search_fields = ["name", "text"]
+    list_export = ["name", "category", "get_type_display", "marks", "updated_at"]
+    export_headings = {"get_type_display": _("Type")}
+
+    def get_edit_handler(self):
+        return ObjectList(Question.panels, base_form_class=QuestionAdminForm).bind_to_model(
+            Question
+        )
+
+
+class QuestionCategoryViewSet(SnippetViewSet):
+    model = QuestionCategory
+    icon = "folder-open-inverse"
+    menu_label = _("Question categories")
+    list_display = ["name", "description"]
+    search_fields = ["name"]
+
+
+class QuestionBankGroup(SnippetViewSetGroup):
+    menu_label = _("Question bank")
+    menu_icon = "help"
+    menu_order = 230
+    items = (QuestionViewSet, QuestionCategoryViewSet)
+
+
+# Attempts: records, read-only in the admin.
+
+
+class AttemptIndexView(ExcelFriendlyExportMixin, generic.IndexView):
+    def get_base_queryset(self):
+        return selectors.attempts_visible_to(self.request.user)
+
+    def get_list_more_buttons(self, instance):
+        buttons = super().get_list_more_buttons(instance)
+        buttons.append(
+            ListingButton(
+                _("Answers"),
+                url=reverse("quizzes_attempt_detail", args=[instance.pk]),
+                icon_name="view",
+                priority=5,
+            )
+        )
+        return buttons
+
+
+class AttemptViewSet(ModelViewSet):
+    model = Attempt
+    icon = "tasks"
+    menu_label = _("Quiz attempts")
+    menu_order = 240
+    add_to_admin_menu = True
+    index_view_class = AttemptIndexView
+    copy_view_enabled = False
+    form_fields = []
+    list_filter = ["quiz", "state", "passed", "enrollment__cohort", "enrollment__province"]
+    search_fields = [
+        "user__email",
+        "user__delegate_profile__full_name",
+        "enrollment__organisation",
+    ]
+    list_display = [
+        Column("delegate", label=_("Delegate"), accessor="user.delegate_profile.full_name"),
+        Column("quiz", label=_("Quiz")),
+        Column("number", label=_("Attempt")),
+        Column("state", label=_("State"), accessor="get_state_display"),
+        Column("percent", label=_("Score (%)")),
+        Column("passed", label=_("Passed")),
+        DateColumn("submitted_at", label=_("Submitted")),
+    ]
+    list_export = [
+        "user.delegate_profile.full_name",
+        "user.email",
+        "enrollment.organisation",
+        "enrollment.province",
+        "enrollment.cohort",
+        "quiz",
+        "number",
+        "get_state_display",
+        "started_at",
+        "submitted_at",
+        "score",
+        "max_score",
+        "percent",
+        "passed",
+    ]
+    export_headings = {
+        "user.delegate_profile.full_name": _("Full name"),
+        "user.email": _("Email"),
+        "enrollment.organisation": _("Organisation"),
+        "enrollment.province": _("Province"),
+        "enrollment.cohort": _("Cohort"),
+        "get_state_display": _("State"),
+    }

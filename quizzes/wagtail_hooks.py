@@ -1,0 +1,83 @@
+"""Registers the quiz admin screens. Nothing is computed here."""
+
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.ui.menus import MenuItem as ListingMenuItem
+from wagtail.permissions import register_permission_policy
+from wagtail.snippets.models import register_snippet
+
+from courses.permissions import ReadOnlyPermissionPolicy
+from quizzes import admin_views
+from quizzes.admin_viewsets import AttemptViewSet, QuestionBankGroup
+from quizzes.models import Attempt, QuizPage
+
+# Attempts are records: they change only through quizzes.services.
+register_permission_policy(Attempt, ReadOnlyPermissionPolicy(Attempt))
+
+register_snippet(QuestionBankGroup)
+
+
+@hooks.register("register_admin_viewset")
+def register_attempts():
+    return AttemptViewSet("attempts")
+
+
+@hooks.register("register_admin_urls")
+def register_quiz_admin_urls():
+    return [
+        path(
+            "quizzes/attempts/<int:attempt_id>/answers/",
+            admin_views.attempt_detail,
+            name="quizzes_attempt_detail",
+        ),
+        path("quizzes/responses/<int:response_id>/grade/", admin_views.grade, name="quizzes_grade"),
+        path("quizzes/grading/", admin_views.grading_queue, name="quizzes_grading_queue"),
+        path("quizzes/<int:quiz_id>/regrade/", admin_views.regrade, name="quizzes_regrade"),
+        path(
+            "quizzes/<int:quiz_id>/responses.<str:fmt>",
+            admin_views.responses_export,
+            name="quizzes_responses_export",
+        ),
+    ]
+
+
+class GradingMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.has_perm("quizzes.grade_attempt")
+
+
+@hooks.register("register_admin_menu_item")
+def register_grading_menu_item():
+    return GradingMenuItem(
+        _("Essays to grade"),
+        reverse("quizzes_grading_queue"),
+        icon_name="edit",
+        order=245,
+    )
+
+
+@hooks.register("register_page_listing_more_buttons")
+def quiz_page_buttons(page, user, next_url=None):
+    if not isinstance(page.specific_deferred, QuizPage):
+        return
+    yield ListingMenuItem(
+        _("Attempts"),
+        reverse("attempts:index") + f"?quiz={page.pk}",
+        icon_name="tasks",
+        priority=70,
+    )
+    yield ListingMenuItem(
+        _("Responses (XLSX)"),
+        reverse("quizzes_responses_export", args=[page.pk, "xlsx"]),
+        icon_name="download",
+        priority=72,
+    )
+    if user.has_perm("quizzes.grade_attempt"):
+        yield ListingMenuItem(
+            _("Regrade"),
+            reverse("quizzes_regrade", args=[page.pk]),
+            icon_name="repeat",
+            priority=74,
+        )

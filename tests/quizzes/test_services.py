@@ -1,0 +1,241 @@
+"""quizzes.services: attempts, deadlines, versions, grading and regrading."""
+
+import datetime
+import random
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from courses import exceptions as course_exceptions
+from courses.models import Completion
+from quizzes import exceptions, services
+from quizzes.models import Attempt, Choice, QuestionVersion
+from tests import factories
+from tests.quizzes import factories as qf
+
+pytestmark = pytest.mark.django_db
+
+NOW = datetime.datetime(2024, 7, 10, 8, 0, tzinfo=datetime.UTC)
+
+
+@pytest.fixture
+def enrolled():
+    course = factories.course()
+    user = factories.delegate()
+    factories.EnrollmentFactory(user=user, course=course)
+    return course, user
+
+
+def right_choice(question) -> int:
+    return question.choices.get(is_correct=True).pk
+
+
+def test_starting_twice_returns_the_same_open_attempt(enrolled):
+    course, user = enrolled
+    quiz = qf.quiz(course, questions=[qf.question()])
+    first = services.start_attempt(quiz=quiz, user=user, now=NOW)
+    again = services.start_attempt(quiz=quiz, user=user, now=NOW)
+    assert first.pk == again.pk
+    assert Attempt.objects.count() == 1
+
+
+def test_a_delegate_not_enrolled_cannot_start(enrolled):
+    course, _user = enrolled
+    quiz = qf.quiz(course, questions=[qf.question()])
+    with pytest.raises(course_exceptions.NotEnrolled):
+        services.start_attempt(quiz=quiz, user=factories.delegate(), now=NOW)
+
+
+def test_attempt_limit_is_enforced_on_the_server(enrolled):
+    course, user = enrolled
+    quiz = qf.quiz(course, questions=[qf.question()], attempts_allowed=2)
+    for _ in range(2):
+        attempt = services.start_attempt(quiz=quiz, user=user, now=NOW)
+        services.submit_attempt(attempt_id=attempt.pk, user=user, now=NOW)
+    with pytest.raises(exceptions.NoAttemptsLeft):
+        services.start_attempt(quiz=quiz, user=user, now=NOW)
+
+
+def test_quiz_window_is_enforced(enrolled):
+    course, user = enrolled
+    quiz = qf.quiz(
+        course,
+        questions=[qf.question()],
+        opens_at=NOW + datetime.timedelta(hours=1),
+        closes_at=NOW + datetime.timedelta(hours=2),
+    )
+    with pytest.raises(exceptions.QuizNotOpen):
+        services.start_attempt(quiz=quiz, user=user, now=NOW)
+    with pytest.raises(exceptions.QuizClosed):
+        services.start_attempt(quiz=quiz, user=user, now=NOW + datetime.timedelta(hours=3))
+
+
+def test_time_limit_with_grace_then_refusal_keeps_saved_answers(enrolled, settings):
+    settings.LMS = {"ATTEMPT_GRACE_SECONDS": 30}
+    course, user = enrolled
+    question = qf.question()
+    quiz = qf.quiz(course, questions=[question], time_limit_minutes=10)
+    attempt = services.start_attempt(quiz=quiz, user=user, now=NOW)
+    assert attempt.deadline_at == NOW + datetime.timedelta(minutes=10)
+    services.save_answers(
+        attempt_id=attempt.pk,
+        user=user,
+        answers={0: right_choice(question)},
+        now=NOW + datetime.timedelta(minutes=10, seconds=20),  # within the grace
+    )
+    with pytest.raises(exceptions.TimeExpired):
+        services.save_answers(
+            attempt_id=attempt.pk,
+            user=user,
+            answers={0: question.choices.exclude(is_correct=True).first().pk},
+            now=NOW + datetime.timedelta(minutes=11),
+        )
+    attempt.refresh_from_db()
+    assert attempt.state == Attempt.State.SUBMITTED
+    assert attempt.closed_by == Attempt.ClosedBy.DEADLINE
+    assert attempt.percent == Decimal("100.00")
+
+
+def test_periodic_close_submits_abandoned_overdue_attempts(enrolled):
+    course, user = enrolled
+    quiz = qf.quiz(course, questions=[qf.question()], time_limit_minutes=5)
+    attempt = services.start_attempt(quiz=quiz, user=user, now=NOW)
+    assert services.close_overdue_attempts(now=NOW + datetime.timedelta(minutes=5)) == 0
+    assert services.close_overdue_attempts(now=NOW + datetime.timedelta(hours=1)) == 1
+    attempt.refresh_from_db()
+    assert attempt.state == Attempt.State.SUBMITTED
+    assert attempt.percent == Decimal("0.00")
+
+
+def test_submitting_twice_grades_once(enrolled):
+    course, user = enrolled
+    quiz = qf.quiz(course, questions=[qf.question()])
+    attempt = services.start_attempt(quiz=quiz, user=user, now=NOW)
+    first = services.submit_attempt(attempt_id=attempt.pk, user=user, now=NOW)
+    later = NOW + datetime.timedelta(minutes=5)
+    second = services.submit_attempt(attempt_id=attempt.pk, user=user, now=later)
+    assert first.submitted_at == second.submitted_at == NOW
+    assert Attempt.objects.filter(state=Attempt.State.SUBMITTED).count() == 1
+
+
+def test_editing_a_question_never_changes_a_recorded_attempt(enrolled):
+    course, user = enrolled
+    question = qf.question()
+    quiz = qf.quiz(course, questions=[question])
+    attempt = services.start_attempt(quiz=quiz, user=user, now=NOW)
+    seen = attempt.responses.get().question_version
+    question.text = "<p>Câu hỏi đã sửa</p>"
+    question.save()
+    services.current_versions([question])
+    assert QuestionVersion.objects.filter(question=question).count() == 2
+    response = attempt.responses.get()
+    assert response.question_version_id == seen.pk
+    assert "Câu hỏi đã sửa" not in response.question_version.data["text"]
+
+
+def test_random_slots_draw_distinct_questions(enrolled):
+    course, user = enrolled
+    category = qf.CategoryFactory(name="Ngân hàng")
+    bank = [qf.question(category=category, name=f"Q{i}") for i in range(6)]
+    quiz = qf.quiz(course, questions=[bank[0]])
+    qf.random_slot(quiz, category, 4)
+    attempt = services.start_attempt(quiz=quiz, user=user, now=NOW, rng=random.Random(1))
+    drawn = [r.question_version.question_id for r in attempt.responses.all()]
+    assert len(drawn) == 5 == len(set(drawn))
+    assert drawn[0] == bank[0].pk
+
+
+def test_too_small_a_bank_is_a_clear_error(enrolled):
+    course, user = enrolled
+    category = qf.CategoryFactory(name="Nhỏ")
+    qf.question(category=category)
+    quiz = qf.quiz(course)
+    qf.random_slot(quiz, category, 3)
+    with pytest.raises(exceptions.QuizMisconfigured):
+        services.start_attempt(quiz=quiz, user=user, now=NOW)
+    assert not Attempt.objects.exists()
+
+
+def test_essay_grading_rescores_and_can_complete_the_quiz(enrolled):
+    course, user = enrolled
+    essay = qf.question("essay", marks=Decimal(4))
+    quiz = qf.quiz(course, questions=[essay], pass_mark_percent=Decimal(50))
+    attempt = services.start_attempt(quiz=quiz, user=user, now=NOW)
+    services.save_answers(attempt_id=attempt.pk, user=user, answers={0: "Ý kiến của tôi"}, now=NOW)
+    attempt = services.submit_attempt(attempt_id=attempt.pk, user=user, now=NOW)
+    assert attempt.pending_grading == 1
+    assert not attempt.passed
+    trainer = factories.UserFactory()
+    with pytest.raises(exceptions.GradeOutOfRange):
+        services.grade_response(
+            response_id=attempt.responses.get().pk, grader=trainer, grade=Decimal(5)
+        )
+    services.grade_response(
+        response_id=attempt.responses.get().pk, grader=trainer, grade=Decimal(3)
+    )
+    attempt.refresh_from_db()
+    assert attempt.pending_grading == 0
+    assert attempt.percent == Decimal("75.00")
+    assert attempt.passed
+    assert Completion.objects.filter(page=quiz, enrollment__user=user).exists()
+
+
+def test_regrade_dry_run_changes_nothing_and_real_run_fixes_scores(enrolled):
+    course, user = enrolled
+    question = qf.question()
+    quiz = qf.quiz(course, questions=[question])
+    wrong = question.choices.exclude(is_correct=True).first()
+    attempt = services.start_attempt(quiz=quiz, user=user, now=NOW)
+    services.save_answers(attempt_id=attempt.pk, user=user, answers={0: wrong.pk}, now=NOW)
+    services.submit_attempt(attempt_id=attempt.pk, user=user, now=NOW)
+    # The trainer finds the key was wrong and fixes it.
+    Choice.objects.filter(question=question).update(is_correct=False)
+    Choice.objects.filter(pk=wrong.pk).update(is_correct=True)
+
+    preview = services.regrade_quiz(quiz=quiz, dry_run=True)
+    assert [(c.old_percent, c.new_percent) for c in preview] == [
+        (Decimal("0.00"), Decimal("100.00"))
+    ]
+    attempt.refresh_from_db()
+    assert attempt.percent == Decimal("0.00")
+
+    services.regrade_quiz(quiz=quiz, dry_run=False)
+    attempt.refresh_from_db()
+    assert attempt.percent == Decimal("100.00")
+    assert attempt.passed
+    again = services.regrade_quiz(quiz=quiz, dry_run=True)
+    assert not any(change.changed for change in again)
+
+
+def test_average_grading_needs_the_average_to_pass(enrolled):
+    course, user = enrolled
+    question = qf.question()
+    quiz = qf.quiz(course, questions=[question], grading_method="average")
+    wrong = question.choices.exclude(is_correct=True).first().pk
+    for answer in (wrong, right_choice(question)):
+        attempt = services.start_attempt(quiz=quiz, user=user, now=NOW)
+        services.save_answers(attempt_id=attempt.pk, user=user, answers={0: answer}, now=NOW)
+        services.submit_attempt(attempt_id=attempt.pk, user=user, now=NOW)
+    assert services.quiz_grade(quiz, user) == Decimal("50.00")
+    assert not Completion.objects.filter(page=quiz).exists()
+
+
+def test_deadline_is_capped_by_the_quiz_closing_time(enrolled):
+    course, user = enrolled
+    closes = NOW + datetime.timedelta(minutes=5)
+    quiz = qf.quiz(course, questions=[qf.question()], time_limit_minutes=30, closes_at=closes)
+    attempt = services.start_attempt(quiz=quiz, user=user, now=NOW)
+    assert attempt.deadline_at == closes
+
+
+def test_saving_uses_the_server_clock_by_default(enrolled):
+    course, user = enrolled
+    question = qf.question()
+    quiz = qf.quiz(course, questions=[question])
+    attempt = services.start_attempt(quiz=quiz, user=user)
+    result = services.save_answers(
+        attempt_id=attempt.pk, user=user, answers={0: right_choice(question)}
+    )
+    assert result.saved == [0]
+    assert attempt.responses.get().answered_at <= timezone.now()
