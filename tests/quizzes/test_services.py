@@ -239,3 +239,17 @@ def test_saving_uses_the_server_clock_by_default(enrolled):
     )
     assert result.saved == [0]
     assert attempt.responses.get().answered_at <= timezone.now()
+
+
+def test_close_overdue_attempts_command(enrolled):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    course, user = enrolled
+    quiz = qf.quiz(course, questions=[qf.question()], time_limit_minutes=1)
+    services.start_attempt(quiz=quiz, user=user, now=NOW)
+    out = StringIO()
+    call_command("close_overdue_attempts", stdout=out)
+    assert "Closed 1 overdue attempt(s)." in out.getvalue()
+    assert not Attempt.objects.filter(state=Attempt.State.OPEN).exists()
