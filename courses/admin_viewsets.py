@@ -86,7 +86,7 @@ class CohortViewSet(ModelViewSet):
     list_display = [
         "name",
         Column("course", label=_("Course")),
-        DateColumn("starts_on", label=_("Starts")),
+        Column("starts_on", label=_("Starts")),
         Column("venue", label=_("Venue")),
         Column("delegate_count", label=_("Delegates")),
         Column("completed_count", label=_("Completed")),
@@ -135,6 +135,7 @@ class EnrollmentViewSet(ModelViewSet):
     menu_order = 220
     add_to_admin_menu = True
     index_view_class = EnrollmentIndexView
+    add_to_reference_index = False
     copy_view_enabled = False
     inspect_view_enabled = True
     form_fields = []

@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib.auth import get_user_model, password_validation
+from django.contrib.auth.forms import PasswordResetForm
 from django.utils.translation import gettext_lazy as _
 
 from courses.models import DelegateProfile, Province
@@ -110,3 +111,17 @@ class EnrolmentCodeForm(forms.Form):
             attrs={"autocapitalize": "characters", "autocomplete": "off", "spellcheck": "false"}
         ),
     )
+
+
+class PasswordLinkForm(PasswordResetForm):
+    """Django's reset form, which also reaches delegates imported from a roster who never set a
+    password (their invitation link may have expired). Other accounts without a usable password
+    (e.g. signing in elsewhere) are still left alone, as Django does."""
+
+    def get_users(self, email):
+        users = get_user_model()._default_manager.filter(email__iexact=email, is_active=True)
+        for user in users.select_related("delegate_profile"):
+            invited = not user.has_usable_password() and hasattr(user, "delegate_profile")
+            same_email = user.email.casefold() == email.casefold()
+            if same_email and (user.has_usable_password() or invited):
+                yield user

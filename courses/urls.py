@@ -1,6 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
+from courses.forms import PasswordLinkForm
 from courses.views import accounts, learning
 
 app_name = "courses"
@@ -23,6 +24,7 @@ urlpatterns = [
     path(
         "password/reset/",
         auth_views.PasswordResetView.as_view(
+            form_class=PasswordLinkForm,
             template_name="courses/registration/password_reset_form.html",
             email_template_name="courses/registration/password_reset_email.txt",
             subject_template_name="courses/registration/password_reset_subject.txt",

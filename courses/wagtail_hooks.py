@@ -9,6 +9,7 @@ from courses.admin_views import CohortProgressView
 from courses.admin_viewsets import CohortViewSet, EnrollmentViewSet, ProvinceViewSetGroup
 from courses.models import Enrollment
 from courses.permissions import ReadOnlyPermissionPolicy
+from courses.views.roster import roster_urlpatterns
 
 # Enrolments are records: they change only through the LMS's own services.
 register_permission_policy(Enrollment, ReadOnlyPermissionPolicy(Enrollment))
@@ -43,6 +44,11 @@ def register_report_urls():
             name="courses_cohort_progress_results",
         ),
     ]
+
+
+@hooks.register("register_admin_urls")
+def register_roster_urls():
+    return roster_urlpatterns()
 
 
 @hooks.register("construct_homepage_panels")

@@ -107,6 +107,7 @@ class AttemptViewSet(ModelViewSet):
     menu_order = 240
     add_to_admin_menu = True
     index_view_class = AttemptIndexView
+    add_to_reference_index = False
     copy_view_enabled = False
     form_fields = []
     list_filter = ["quiz", "state", "passed", "enrollment__cohort", "enrollment__province"]

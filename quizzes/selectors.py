@@ -76,6 +76,15 @@ class QuestionOnPage:
     def field_name(self) -> str:
         return f"q{self.response.position}"
 
+    @property
+    def marks(self) -> Decimal:
+        return Decimal(self.view["marks"] or 0)
+
+    @property
+    def marks_plural(self) -> int:
+        """The count that picks "mark" or "marks": 1.5 marks is plural too."""
+        return 1 if self.marks == 1 else 2
+
 
 def page_questions(*, attempt: Attempt, page: int) -> list[QuestionOnPage]:
     positions = attempt.pages[page] if 0 <= page < len(attempt.pages) else []

@@ -75,6 +75,8 @@ class Cohort(models.Model):
 class Enrollment(models.Model):
     """A delegate taking a course, with what was true of them when they enrolled."""
 
+    wagtail_reference_index_ignore = True  # records: nothing "uses" them
+
     class Method(models.TextChoices):
         SELF = "self", _("Self-enrolled")
         CODE = "code", _("Enrolment code")
@@ -140,6 +142,8 @@ class Enrollment(models.Model):
 
 class Completion(models.Model):
     """A course item (module, or a passed quiz) that a delegate has completed."""
+
+    wagtail_reference_index_ignore = True  # records: nothing "uses" them
 
     enrollment = models.ForeignKey(
         Enrollment,

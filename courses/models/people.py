@@ -51,6 +51,8 @@ class FormerProvince(models.Model):
 class DelegateProfile(models.Model):
     """Who a learner is, as certificates and HR reports will show them."""
 
+    wagtail_reference_index_ignore = True  # records: nothing "uses" them
+
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,

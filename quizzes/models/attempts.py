@@ -7,6 +7,10 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Attempt(models.Model):
+    """One delegate's go at a quiz: its layout, deadline, state and score."""
+
+    wagtail_reference_index_ignore = True  # records: nothing "uses" them
+
     class State(models.TextChoices):
         OPEN = "open", _("In progress")
         SUBMITTED = "submitted", _("Submitted")
@@ -82,6 +86,8 @@ class Attempt(models.Model):
 
 class Response(models.Model):
     """One question of an attempt: the version shown, the choice order, and the answer saved."""
+
+    wagtail_reference_index_ignore = True  # records: nothing "uses" them
 
     attempt = models.ForeignKey(
         Attempt, on_delete=models.CASCADE, related_name="responses", verbose_name=_("attempt")
