@@ -24,6 +24,10 @@ DEFAULTS: dict[str, Any] = {
     "ATTEMPT_GRACE_SECONDS": 60,
     # Serial number format for certificates.
     "CERTIFICATE_SERIAL_FORMAT": "{course_code}-{year}-{number:06d}",
+    # The public site's address for links in QR codes and emails (default: WAGTAILADMIN_BASE_URL).
+    "SITE_URL": None,
+    # Verification page: lookups allowed per visitor (IP address) per hour.
+    "VERIFY_RATE_PER_HOUR": 60,
 }
 
 

@@ -12,6 +12,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("learn/", include("courses.urls")),
     path("learn/", include("quizzes.urls")),
+    path("", include("certificates.urls")),
+    path("api/v1/", include("lms.api")),
 ]
 
 if settings.DEBUG:

@@ -9,9 +9,10 @@ from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 
 from courses.permissions import ReadOnlyPermissionPolicy
-from quizzes import admin_views
+from quizzes import admin_views, stats_selectors
 from quizzes.admin_viewsets import AttemptViewSet, QuestionBankGroup
 from quizzes.models import Attempt, QuizPage
+from quizzes.views.statistics import statistics_urlpatterns
 
 # Attempts are records: they change only through quizzes.services.
 register_permission_policy(Attempt, ReadOnlyPermissionPolicy(Attempt))
@@ -40,6 +41,7 @@ def register_quiz_admin_urls():
             admin_views.responses_export,
             name="quizzes_responses_export",
         ),
+        *statistics_urlpatterns(),
     ]
 
 
@@ -58,6 +60,18 @@ def register_grading_menu_item():
     )
 
 
+class StatisticsMenuItem(MenuItem):
+    def is_shown(self, request):
+        return stats_selectors.may_view_statistics(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def register_statistics_menu_item():
+    return StatisticsMenuItem(
+        _("Quiz statistics"), reverse("quizzes_statistics_index"), icon_name="table", order=246
+    )
+
+
 @hooks.register("register_page_listing_more_buttons")
 def quiz_page_buttons(page, user, next_url=None):
     if not isinstance(page.specific_deferred, QuizPage):
@@ -67,6 +81,12 @@ def quiz_page_buttons(page, user, next_url=None):
         reverse("attempts:index") + f"?quiz={page.pk}",
         icon_name="tasks",
         priority=70,
+    )
+    yield ListingMenuItem(
+        _("Statistics"),
+        reverse("quizzes_statistics", args=[page.pk]),
+        icon_name="table",
+        priority=71,
     )
     yield ListingMenuItem(
         _("Responses (XLSX)"),

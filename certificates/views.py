@@ -1,0 +1,98 @@
+"""Delegates' certificates and the public verification page."""
+
+import hashlib
+
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from certificates import selectors, services
+from certificates.forms import VerifyCodeForm, VerifyFileForm
+from certificates.models import Certificate
+from certificates.ratelimit import allow
+from courses.conf import lms_settings
+
+
+@login_required
+def mine(request):
+    return render(
+        request,
+        "certificates/mine.html",
+        {"certificates": selectors.certificates_of(user=request.user)},
+    )
+
+
+@login_required
+def download(request, certificate_id: int):
+    """A delegate's own certificate; anyone else's does not exist for them."""
+    certificate = selectors.certificates_of(user=request.user, include_history=True).filter(
+        pk=certificate_id
+    )
+    certificate = certificate.first()
+    if certificate is None:
+        raise Http404
+    services.record_download(certificate=certificate, actor=request.user)
+    return FileResponse(
+        certificate.pdf.open("rb"),
+        as_attachment=True,
+        filename=f"{certificate.serial}.pdf",
+        content_type="application/pdf",
+    )
+
+
+def _limited(request):
+    return not allow(request, scope="verify", limit=lms_settings.VERIFY_RATE_PER_HOUR)
+
+
+def verify(request):
+    form = VerifyCodeForm(request.GET or None)
+    if form.is_valid():
+        return redirect("certificates:verify_code", code=form.cleaned_data["code"])
+    return render(
+        request, "certificates/verify.html", {"form": form, "file_form": VerifyFileForm()}
+    )
+
+
+def verify_code(request, code: str):
+    if _limited(request):
+        return render(request, "certificates/rate_limited.html", status=429)
+    certificate = selectors.by_verification_code(code)
+    return render(
+        request,
+        "certificates/verify_result.html",
+        {"certificate": certificate, "status": selectors.public_status(certificate)},
+        status=200 if certificate else 404,
+    )
+
+
+@require_POST
+def verify_file(request):
+    if _limited(request):
+        return render(request, "certificates/rate_limited.html", status=429)
+    form = VerifyFileForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return render(
+            request,
+            "certificates/verify.html",
+            {"form": VerifyCodeForm(), "file_form": form},
+            status=400,
+        )
+    digest = hashlib.sha256()
+    for chunk in form.cleaned_data["file"].chunks():
+        digest.update(chunk)
+    certificate = Certificate.objects.filter(pdf_sha256=digest.hexdigest()).first()
+    return render(
+        request,
+        "certificates/verify_result.html",
+        {
+            "certificate": certificate,
+            "status": selectors.public_status(certificate),
+            "checked_file": True,
+            "file_message": _("This file is exactly the PDF that was issued.")
+            if certificate
+            else _("This file is not a certificate issued here, or it has been altered."),
+        },
+        status=200 if certificate else 404,
+    )

@@ -1,0 +1,332 @@
+"""Reads for the quiz statistics screens: who may see which quizzes and attempts, and the inputs
+of ``quizzes.statistics`` gathered in a constant number of queries, whatever the number of
+attempts.
+
+Attempts analysed: submitted attempts of enrolled delegates (an editor trying a quiz without an
+enrolment is previewing it, as in Moodle). By default only each delegate's first submitted
+attempt counts (Moodle's default too): later attempts of the same delegate are not independent.
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from html import unescape
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.utils.html import strip_tags
+from django.utils.text import normalize_newlines
+
+from courses.models import Cohort, CoursePage
+from courses.selectors import cohorts_visible_to
+from quizzes.keys import CHOICE_TYPES, key_from_snapshot
+from quizzes.models import Attempt, Question, QuestionVersion, QuizPage, Response
+from quizzes.scoring import QuestionType
+from quizzes.selectors import quizzes_visible_to
+from quizzes.statistics import (
+    Analysis,
+    ChoiceOption,
+    DistractorAnalysis,
+    Flag,
+    ItemScore,
+    ItemStatistics,
+    QuizStatistics,
+    analyse,
+    distractor_analysis,
+    item_flags,
+)
+
+User = AbstractBaseUser | AnonymousUser
+
+FIRST_ATTEMPTS = "first"
+ALL_ATTEMPTS = "all"
+
+
+# Scope
+
+
+def sees_every_cohort(user: User) -> bool:
+    """Superusers and HR (``courses.view_all_progress``) see every delegate's attempts."""
+    return bool(user.is_authenticated and user.has_perm("courses.view_all_progress"))
+
+
+def may_view_statistics(user: User) -> bool:
+    """HR, superusers and the trainers of at least one cohort."""
+    return sees_every_cohort(user) or cohorts_visible_to(user).exists()
+
+
+def quizzes_for_statistics(user: User) -> QuerySet[QuizPage]:
+    """Every quiz for HR; for a trainer, the quizzes in the courses of the cohorts they train."""
+    if not user.is_authenticated:
+        return QuizPage.objects.none()
+    return quizzes_visible_to(user)
+
+
+def cohorts_for_quiz(*, quiz: QuizPage, user: User) -> QuerySet[Cohort]:
+    """The cohorts whose attempts at ``quiz`` the user may see (to filter by)."""
+    course_path = quiz.path[: -quiz.steplen]
+    return cohorts_visible_to(user).filter(course__path=course_path).order_by("-starts_on", "name")
+
+
+def scoped_attempts(*, quiz: QuizPage, user: User) -> QuerySet[Attempt]:
+    """The submitted attempts at ``quiz`` by enrolled delegates that the user may see."""
+    attempts = Attempt.objects.filter(
+        quiz=quiz, state=Attempt.State.SUBMITTED, enrollment__isnull=False
+    )
+    if sees_every_cohort(user):
+        return attempts
+    return attempts.filter(enrollment__cohort__in=cohorts_visible_to(user))
+
+
+def restrict_attempts(attempts: QuerySet[Attempt], which: str) -> QuerySet[Attempt]:
+    """``which`` is FIRST_ATTEMPTS (each delegate's first submitted attempt) or ALL_ATTEMPTS."""
+    if which == ALL_ATTEMPTS:
+        return attempts
+    first = (
+        Attempt.objects.filter(
+            quiz=OuterRef("quiz"), user=OuterRef("user"), state=Attempt.State.SUBMITTED
+        )
+        .order_by("number")
+        .values("number")[:1]
+    )
+    return attempts.filter(number=Subquery(first))
+
+
+# The report
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionReport:
+    """One question's row: its latest name and text, and its statistics across versions."""
+
+    number: int  # 1-based, in the quiz's order
+    question_id: int
+    name: str
+    text: str  # plain text
+    type: str  # a QuestionType value
+    stats: ItemStatistics | None  # None: no graded answer yet
+    distractors: DistractorAnalysis | None  # choice questions only
+    awaiting_grading: int  # answers left out until a trainer grades them
+    flags: frozenset[Flag] = frozenset()
+
+    @property
+    def attempts(self) -> int:
+        return self.stats.attempts if self.stats else 0
+
+    @property
+    def facility(self) -> float | None:
+        return self.stats.facility if self.stats else None
+
+    @property
+    def sd(self) -> float | None:
+        return self.stats.sd if self.stats else None
+
+    @property
+    def discrimination(self) -> float | None:
+        return self.stats.discrimination if self.stats else None
+
+    @property
+    def efficiency(self) -> float | None:
+        return self.stats.efficiency if self.stats else None
+
+
+@dataclass(frozen=True, slots=True)
+class QuizReport:
+    quiz: QuizStatistics
+    questions: list[QuestionReport] = field(default_factory=list)
+    awaiting_grading: int = 0  # answers left out, over all questions
+    attempts_awaiting_grading: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class _Version:
+    question_id: int
+    number: int
+    type: QuestionType
+    marks: Decimal
+    options: tuple[ChoiceOption, ...]
+
+
+def _version(question_id: int, number: int, data: dict[str, Any]) -> _Version:
+    key = key_from_snapshot(data)
+    return _Version(
+        question_id=question_id,
+        number=number,
+        type=key.type,
+        marks=key.marks,
+        options=tuple(
+            ChoiceOption(id=c.id, text=c.text, credit=c.fraction)
+            for c in key.choices
+            if key.type in CHOICE_TYPES
+        ),
+    )
+
+
+def _chosen(kind: QuestionType, answer: Any) -> frozenset[int] | None:
+    """A stored choice answer (``quizzes.answers``) as the set of choice ids picked."""
+    if answer is None:
+        return None
+    if kind == QuestionType.MULTIPLE:
+        return frozenset(int(a) for a in answer)
+    return frozenset([int(answer)])
+
+
+def _options(versions: Iterable[_Version]) -> list[ChoiceOption]:
+    """A question's choices across its versions: each as its newest version has it, in the
+    newest version's order, then choices since removed."""
+    options: dict[int, ChoiceOption] = {}
+    for version in sorted(versions, key=lambda v: -v.number):
+        for option in version.options:
+            options.setdefault(option.id, option)
+    return list(options.values())
+
+
+def display_order(
+    question_ids: Iterable[int],
+    *,
+    slots: Sequence[tuple[int | None, int | None]],
+    categories: dict[int, int],
+    first_positions: dict[int, int],
+) -> list[int]:
+    """Questions in the quiz's order: fixed questions where their slot is, random ones where
+    the slot drawing from their category is (by id), any others (since removed from the quiz)
+    last, by where they were first seen. ``slots``: (question id, category id) in order."""
+    fixed = {q: i for i, (q, _c) in enumerate(slots) if q}
+    random_slot = {}
+    for i, (q, category) in enumerate(slots):
+        if not q and category:
+            random_slot.setdefault(category, i)
+
+    def key(question_id: int) -> tuple[int, int, int]:
+        if question_id in fixed:
+            return (fixed[question_id], 0, 0)
+        category = categories.get(question_id)
+        if category in random_slot:
+            return (random_slot[category], 1, question_id)
+        return (len(slots), first_positions.get(question_id, 0), question_id)
+
+    return sorted(question_ids, key=key)
+
+
+def plain_text(html: str) -> str:
+    """Rich text as one line of plain text."""
+    return " ".join(unescape(normalize_newlines(strip_tags(html))).split())
+
+
+def quiz_report(*, quiz: QuizPage, attempts: QuerySet[Attempt]) -> QuizReport:
+    """The statistics of ``attempts`` (of ``quiz``), question by question, in four queries."""
+    responses = list(
+        Response.objects.filter(attempt__in=attempts.values("pk"))
+        .order_by()
+        .values_list("attempt_id", "position", "question_version_id", "answer", "earned")
+    )
+    versions = {
+        pk: _version(question_id, number, data)
+        for pk, question_id, number, data in QuestionVersion.objects.filter(
+            pk__in={r[2] for r in responses}
+        ).values_list("pk", "question_id", "number", "data")
+    }
+    questions = {
+        row[0]: row
+        for row in Question.objects.filter(pk__in={v.question_id for v in versions.values()})
+        .order_by()
+        .values_list("pk", "name", "text", "type", "category_id")
+    }
+    slots = list(quiz.slots.order_by("sort_order").values_list("question_id", "category_id"))
+
+    by_attempt: dict[int, list[ItemScore]] = defaultdict(list)
+    answers: dict[int, list[frozenset[int] | None]] = defaultdict(list)
+    pending: dict[int, int] = defaultdict(int)
+    pending_attempts: set[int] = set()
+    first_positions: dict[int, int] = {}
+    for attempt_id, position, version_id, answer, earned in responses:
+        version = versions[version_id]
+        question_id = version.question_id
+        by_attempt[attempt_id].append(
+            ItemScore(question_id=question_id, earned=earned, possible=version.marks)
+        )
+        first_positions[question_id] = min(position, first_positions.get(question_id, position))
+        if earned is None:
+            pending[question_id] += 1
+            pending_attempts.add(attempt_id)
+        elif version.type in CHOICE_TYPES:
+            answers[question_id].append(_chosen(version.type, answer))
+
+    analysis: Analysis = analyse(by_attempt.values())
+    stats = {item.question_id: item for item in analysis.items}
+    versions_of: dict[int, list[_Version]] = defaultdict(list)
+    for version in versions.values():
+        versions_of[version.question_id].append(version)
+    order = display_order(
+        versions_of,
+        slots=slots,
+        categories={pk: row[4] for pk, row in questions.items()},
+        first_positions=first_positions,
+    )
+    rows = []
+    for number, question_id in enumerate(order, start=1):
+        _pk, name, text, kind, _category = questions[question_id]
+        item = stats.get(question_id)
+        options = _options(versions_of[question_id])
+        rows.append(
+            QuestionReport(
+                number=number,
+                question_id=question_id,
+                name=name,
+                text=plain_text(text),
+                type=kind,
+                stats=item,
+                distractors=distractor_analysis(options, answers[question_id]) if options else None,
+                awaiting_grading=pending[question_id],
+                flags=item_flags(item) if item else frozenset(),
+            )
+        )
+    return QuizReport(
+        quiz=analysis.quiz,
+        questions=rows,
+        awaiting_grading=sum(pending.values()),
+        attempts_awaiting_grading=len(pending_attempts),
+    )
+
+
+# The quiz picker
+
+
+@dataclass(frozen=True, slots=True)
+class QuizEntry:
+    quiz: QuizPage
+    course_title: str
+    attempts: int  # submitted attempts the user may see
+    delegates: int
+
+
+def quiz_entries(user: User) -> list[QuizEntry]:
+    """The quizzes the user may analyse, by course, with how many attempts they may see; in
+    three queries."""
+    quizzes = list(quizzes_for_statistics(user).order_by("path"))
+    parents = {quiz.pk: quiz.path[: -quiz.steplen] for quiz in quizzes}
+    titles = dict(
+        CoursePage.objects.filter(path__in=set(parents.values())).values_list("path", "title")
+    )
+    attempts = Attempt.objects.filter(
+        quiz__in=[q.pk for q in quizzes], state=Attempt.State.SUBMITTED, enrollment__isnull=False
+    )
+    if not sees_every_cohort(user):
+        attempts = attempts.filter(enrollment__cohort__in=cohorts_visible_to(user))
+    counts = {
+        row["quiz"]: row
+        for row in attempts.order_by()
+        .values("quiz")
+        .annotate(attempts=Count("pk"), delegates=Count("user", distinct=True))
+    }
+    return [
+        QuizEntry(
+            quiz=quiz,
+            course_title=titles.get(parents[quiz.pk], ""),
+            attempts=counts.get(quiz.pk, {}).get("attempts", 0),
+            delegates=counts.get(quiz.pk, {}).get("delegates", 0),
+        )
+        for quiz in quizzes
+    ]
