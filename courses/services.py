@@ -131,7 +131,7 @@ def enrol_with_code(
     """
     now = now or timezone.now()
     cohort = (
-        Cohort.objects.select_for_update()
+        Cohort.objects.select_for_update(of=("self",))
         .select_related("course")
         .filter(enrolment_code=normalise_code(code))
         .first()
@@ -216,10 +216,11 @@ def complete_item(*, user: AbstractBaseUser, page: Page, now: datetime | None = 
     enrollment = Enrollment.objects.select_for_update().filter(user=user, course=course).first()
     if enrollment is None:
         raise exceptions.NotEnrolled()
-    completion, _created = Completion.objects.get_or_create(
+    completion, created = Completion.objects.get_or_create(
         enrollment=enrollment, page=page, defaults={"completed_at": now}
     )
-    Enrollment.objects.filter(pk=enrollment.pk).update(last_page=page, last_activity_at=now)
+    if created:  # completing again (a regrade, a second pass) is not new activity
+        Enrollment.objects.filter(pk=enrollment.pk).update(last_page=page, last_activity_at=now)
     enrollment.course = course
     if enrollment.completed_at is None:
         _complete_enrollment_if_done(enrollment=enrollment, course=course, now=now)

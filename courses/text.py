@@ -7,8 +7,12 @@ import unicodedata
 TONE_MARKS = "\u0300\u0301\u0303\u0309\u0323"
 # Old-style spelling puts the tone of a final "oa", "oe", "uy" on the second vowel (hoà, khoẻ,
 # thuỷ), new-style on the first (hòa, khỏe, thủy). Both are correct Vietnamese; compare them as
-# one. "qu" is a consonant (quý) and a following consonant fixes the tone's place (hoàng).
-OLD_STYLE_TONE = re.compile(rf"(?<![qQ])([oOuU])([aAeEyY])([{TONE_MARKS}])(?![^\W\d_])")
+# one. "qu" is a consonant (quý) and a following consonant fixes the tone's place (hoàng). In NFD
+# a dot below sorts before a circumflex or breve (hoặc = o a ◌̣ ◌̆ c), so a tone followed by any
+# other mark belongs to a different vowel and is left alone.
+OLD_STYLE_TONE = re.compile(
+    rf"(?<![qQ])([oOuU])([aAeEyY])([{TONE_MARKS}])(?![^\W\d_]|[\u0300-\u036f])"
+)
 
 
 def nfc(value: str) -> str:

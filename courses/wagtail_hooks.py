@@ -54,3 +54,14 @@ def register_roster_urls():
 @hooks.register("construct_homepage_panels")
 def add_cohorts_panel(request, panels):
     panels.append(MyCohortsPanel(request))
+
+
+# API tokens: Wagtail registers its token screens only with wagtail.api.v3; the REST API
+# (courses/api/authentication.py) accepts these tokens, so administrators manage them here.
+
+
+@hooks.register("register_admin_viewset")
+def register_api_tokens():
+    from wagtail.users.views.api_tokens import APITokenViewSet
+
+    return APITokenViewSet("wagtailusers_api_tokens", url_prefix="api-tokens")

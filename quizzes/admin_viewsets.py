@@ -1,15 +1,18 @@
 """Wagtail admin: the question bank (snippets) and the attempts register."""
 
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import ObjectList
 from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import ListingButton
+from wagtail.admin.widgets.button import Button
 from wagtail.snippets.views.snippets import (
     CreateView,
     EditView,
+    IndexView,
     SnippetViewSet,
     SnippetViewSetGroup,
 )
@@ -41,10 +44,29 @@ class QuestionEditView(VersioningMixin, EditView):
     pass
 
 
+class QuestionIndexView(IndexView):
+    """The bank's listing, with import and export of GIFT, Aiken and Excel files."""
+
+    @cached_property
+    def header_more_buttons(self):
+        buttons = super().header_more_buttons
+        user = self.request.user
+        if user.has_perm("quizzes.add_question"):
+            buttons.append(
+                Button(_("Import questions"), url=reverse("quizzes_import"), icon_name="upload")
+            )
+        if user.has_perm("quizzes.view_question"):
+            buttons.append(
+                Button(_("Export questions"), url=reverse("quizzes_export"), icon_name="download")
+            )
+        return buttons
+
+
 class QuestionViewSet(SnippetViewSet):
     model = Question
     icon = "help"
     menu_label = _("Questions")
+    index_view_class = QuestionIndexView
     add_view_class = QuestionCreateView
     edit_view_class = QuestionEditView
     list_display = [

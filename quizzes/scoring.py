@@ -146,29 +146,51 @@ def normalise_text(
     return text if case_sensitive else text.casefold()
 
 
-def parse_number(value: str) -> Decimal | None:
-    """Read a number typed the Vietnamese or the English way: ``3,5``, ``3.5``, ``3.366,5``,
-    ``1,000.25``, ``-2``. With both separators, the last one is the decimal mark; a lone separator
-    is the decimal mark; a repeated one groups thousands. Returns None if it is not a number."""
+def number_readings(value: str) -> tuple[Decimal, ...]:
+    """Every number ``value`` can mean, the Vietnamese reading first.
+
+    ``3,5`` and ``3.5`` are 3.5; ``3.366,5`` and ``1,000.25`` are unambiguous (with both marks, the
+    last one is the decimal mark); a repeated mark groups thousands (``1.000.000``). A single mark
+    followed by exactly three digits is ambiguous: ``1.000`` is one thousand to a Vietnamese reader
+    and one to an English one, so both readings are returned. Spaces group digits too.
+    """
     text = "".join(unicodedata.normalize("NFKC", value).split()).replace("−", "-")
     if not text:
-        return None
-    last_comma, last_dot = text.rfind(","), text.rfind(".")
-    if last_comma >= 0 and last_dot >= 0:
-        decimal_mark = "," if last_comma > last_dot else "."
+        return ()
+    commas, dots = text.count(","), text.count(".")
+    if commas and dots:
+        decimal_mark = "," if text.rfind(",") > text.rfind(".") else "."
         group_mark = "." if decimal_mark == "," else ","
-        text = text.replace(group_mark, "").replace(decimal_mark, ".")
-    elif text.count(",") == 1:
-        text = text.replace(",", ".")
-    elif text.count(",") > 1:
-        text = text.replace(",", "")
-    elif text.count(".") > 1:
-        text = text.replace(".", "")
-    try:
-        number = Decimal(text)
-    except ArithmeticError:
-        return None
-    return number if number.is_finite() else None
+        candidates = [text.replace(group_mark, "").replace(decimal_mark, ".")]
+    elif commas + dots == 1:
+        mark = "," if commas else "."
+        whole, _sep, fraction = text.partition(mark)
+        as_decimal = f"{whole}.{fraction}"
+        as_groups = whole + fraction
+        ambiguous = len(fraction) == 3 and whole.lstrip("+-") not in {"", "0"}
+        if not ambiguous:
+            candidates = [as_decimal]
+        elif mark == ".":
+            candidates = [as_groups, as_decimal]  # Vietnamese: dots group thousands
+        else:
+            candidates = [as_decimal, as_groups]  # Vietnamese: the comma is the decimal mark
+    else:
+        candidates = [text.replace(",", "").replace(".", "")]
+    readings = []
+    for candidate in candidates:
+        try:
+            number = Decimal(candidate)
+        except ArithmeticError:
+            continue
+        if number.is_finite():
+            readings.append(number)
+    return tuple(readings)
+
+
+def parse_number(value: str) -> Decimal | None:
+    """The number ``value`` means to a Vietnamese reader, or None if it is not a number."""
+    readings = number_readings(value)
+    return readings[0] if readings else None
 
 
 # Per-type scoring: each returns the fraction of the marks earned, in [0, 1].
@@ -188,31 +210,39 @@ def _multiple(key: QuestionKey, answer: Answer) -> Fraction:
 
 
 def _short_answer(key: QuestionKey, answer: Answer) -> Fraction:
+    matched = matching_choices(key, answer)
+    return _clamp(max((choice.fraction for choice in matched), default=Fraction(0)))
+
+
+def matching_choices(key: QuestionKey, answer: Answer) -> list[ChoiceKey]:
+    """Short answer and numerical: the choices (accepted answers) the given answer matches."""
     if not isinstance(answer, str):
-        return Fraction(0)
+        return []
+    if key.type == QuestionType.NUMERICAL:
+        readings = number_readings(answer)
+        return [
+            choice
+            for choice in key.choices
+            if (target := parse_number(choice.text)) is not None
+            and any(abs(number - target) <= abs(choice.tolerance) for number in readings)
+        ]
     options = {"case_sensitive": key.case_sensitive}
     given = normalise_text(answer, **options)
     given_plain = normalise_text(answer, drop_diacritics=True, **options)
-    best = Fraction(0)
-    for choice in key.choices:
-        if normalise_text(choice.text, **options) == given or (
+    return [
+        choice
+        for choice in key.choices
+        if normalise_text(choice.text, **options) == given
+        or (
             key.accept_without_diacritics
             and normalise_text(choice.text, drop_diacritics=True, **options) == given_plain
-        ):
-            best = max(best, choice.fraction)
-    return _clamp(best)
+        )
+    ]
 
 
 def _numerical(key: QuestionKey, answer: Answer) -> Fraction:
-    number = parse_number(answer) if isinstance(answer, str) else None
-    if number is None:
-        return Fraction(0)
-    best = Fraction(0)
-    for choice in key.choices:
-        target = parse_number(choice.text)
-        if target is not None and abs(number - target) <= abs(choice.tolerance):
-            best = max(best, choice.fraction)
-    return _clamp(best)
+    matched = matching_choices(key, answer)
+    return _clamp(max((choice.fraction for choice in matched), default=Fraction(0)))
 
 
 def _matching(key: QuestionKey, answer: Answer) -> Fraction:

@@ -1,6 +1,6 @@
 """Registers the quiz admin screens. Nothing is computed here."""
 
-from django.urls import path, reverse
+from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
@@ -12,6 +12,7 @@ from courses.permissions import ReadOnlyPermissionPolicy
 from quizzes import admin_views, stats_selectors
 from quizzes.admin_viewsets import AttemptViewSet, QuestionBankGroup
 from quizzes.models import Attempt, QuizPage
+from quizzes.views.importing import importing_urlpatterns
 from quizzes.views.statistics import statistics_urlpatterns
 
 # Attempts are records: they change only through quizzes.services.
@@ -42,6 +43,7 @@ def register_quiz_admin_urls():
             name="quizzes_responses_export",
         ),
         *statistics_urlpatterns(),
+        path("quizzes/", include(importing_urlpatterns())),
     ]
 
 

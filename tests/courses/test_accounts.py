@@ -70,6 +70,15 @@ def test_signup_returns_to_a_safe_next_page(client):
     assert response["Location"] == course.url
 
 
+def test_signup_ignores_an_offsite_next_page(client):
+    response = client.post(
+        f"{reverse('courses:signup')}?next=https://evil.example/",
+        signup_data(next="https://evil.example/"),
+    )
+
+    assert response["Location"] == reverse("courses:dashboard")
+
+
 def test_signup_normalises_names_to_nfc_with_single_spaces(client):
     client.post(
         reverse("courses:signup"),

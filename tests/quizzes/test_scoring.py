@@ -14,7 +14,9 @@ from quizzes.scoring import (
     QuestionKey,
     QuestionType,
     final_grade,
+    matching_choices,
     normalise_text,
+    number_readings,
     parse_number,
     score_attempt,
     score_question,
@@ -392,3 +394,28 @@ def test_tone_placement_is_unified_only_where_both_styles_exist():
     assert normalise_text("hoàng") == "hoàng"
     assert normalise_text("quý") == "quý"
     assert normalise_text("KHOẺ") == "khỏe"
+
+
+def test_a_lone_three_digit_group_is_read_both_ways():
+    assert number_readings("1.000") == (Decimal(1000), Decimal("1.000"))
+    assert number_readings("1,000") == (Decimal("1.000"), Decimal(1000))
+    assert number_readings("0.125") == (Decimal("0.125"),)
+    assert parse_number("1.000") == Decimal(1000)
+
+
+@pytest.mark.parametrize(
+    ("key_text", "typed"), [("1000", "1.000"), ("1", "1.000"), ("1000", "1,000")]
+)
+def test_numerical_answers_are_right_under_either_reading(key_text, typed):
+    key = QuestionKey(
+        type=QuestionType.NUMERICAL,
+        marks=ONE,
+        choices=(ChoiceKey(id=1, text=key_text, fraction=Fraction(1)),),
+    )
+    assert score_question(key, typed).earned == 1
+
+
+def test_matching_choices_names_the_accepted_answer_that_matched():
+    key = short(("Hòa Bình", 1), ("Hà Nội", 0))
+    assert [c.text for c in matching_choices(key, "hà nội")] == ["Hà Nội"]
+    assert matching_choices(key, "Huế") == []

@@ -1,0 +1,86 @@
+"""How API clients sign in: a browser's session (CSRF enforced), or an integration's bearer token.
+
+Tokens are Wagtail's ``APIToken``s: only an HMAC digest is stored, the plaintext is shown once,
+and they can be revoked. Administrators create them in the Wagtail admin (Settings → API tokens,
+registered in ``courses/wagtail_hooks.py``); no role group is given ``wagtailcore.add_apitoken``,
+and no API endpoint hands one out.
+"""
+
+from django.conf import settings
+from django.utils import timezone
+from drf_spectacular.authentication import SessionScheme as BaseSessionScheme
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.plumbing import build_bearer_security_scheme_object
+from rest_framework import authentication, exceptions
+from wagtail.models import APIToken
+
+
+class CSRFFailed(exceptions.PermissionDenied):
+    default_code = "csrf_failed"
+
+
+class SessionAuthentication(authentication.SessionAuthentication):
+    """DRF's session authentication, reporting a missing CSRF token with its own error code."""
+
+    def enforce_csrf(self, request):
+        try:
+            super().enforce_csrf(request)
+        except exceptions.PermissionDenied:
+            raise CSRFFailed() from None
+
+
+class APITokenAuthentication(authentication.BaseAuthentication):
+    """``Authorization: Bearer wagtail_…``, checked against the digests of unrevoked tokens of
+    active users (as Wagtail's own API does). A wrong token is refused, never ignored."""
+
+    keyword = "Bearer"
+
+    def authenticate(self, request):
+        header = authentication.get_authorization_header(request).split()
+        if not header or header[0].lower() != self.keyword.lower().encode():
+            return None
+        try:
+            token = header[1].decode() if len(header) == 2 else ""
+        except UnicodeError:
+            token = ""
+        if not APIToken.validate_token_format(token):
+            raise exceptions.AuthenticationFailed()
+        api_token = (
+            APIToken.objects.select_related("user")
+            .filter(key_hash__in=APIToken.candidate_key_hashes(token), revoked_at__isnull=True)
+            .first()
+        )
+        if api_token is None or not api_token.user.is_active:
+            raise exceptions.AuthenticationFailed()
+        self.touch(api_token)
+        return api_token.user, api_token
+
+    def authenticate_header(self, request) -> str:
+        return f'{self.keyword} realm="api"'
+
+    def touch(self, api_token: APIToken) -> None:
+        """Record when the token was last used, at most once a minute (Wagtail's setting)."""
+        interval = getattr(settings, "WAGTAILAPI_TOKEN_LAST_USED_INTERVAL", 60)
+        now = timezone.now()
+        if interval is not None and (
+            api_token.last_used_at is None
+            or (now - api_token.last_used_at).total_seconds() >= interval
+        ):
+            APIToken.objects.filter(pk=api_token.pk).update(last_used_at=now)
+
+
+# OpenAPI security schemes for our classes.
+
+
+class SessionScheme(BaseSessionScheme):
+    target_class = SessionAuthentication
+
+
+class APITokenScheme(OpenApiAuthenticationExtension):
+    target_class = APITokenAuthentication
+    name = "bearerAuth"
+
+    def get_security_definition(self, auto_schema):
+        return build_bearer_security_scheme_object(
+            header_name="Authorization", token_prefix=APITokenAuthentication.keyword
+        )
