@@ -101,10 +101,12 @@ def issue_certificate(
     enrollment_id: int,
     issued_by: AbstractBaseUser | None = None,
     now: datetime | None = None,
+    notify: bool = True,
 ) -> tuple[Certificate, bool]:
     """Issue the enrolment's certificate, or return the one it has: never two.
 
     Automatic issue (``issued_by=None``) needs a completed course; HR may issue by hand.
+    ``notify=False`` skips the email to the delegate (e.g. when loading demo data).
     """
     now = now or timezone.now()
     with transaction.atomic():
@@ -120,7 +122,8 @@ def issue_certificate(
             raise exceptions.NotEligible()
         certificate = _create(enrollment=enrollment, issued_by=issued_by, now=now)
         _record(certificate, CertificateEvent.Action.ISSUED, issued_by, now)
-        transaction.on_commit(lambda: send_issued_email(certificate_id=certificate.pk))
+        if notify:
+            transaction.on_commit(lambda: send_issued_email(certificate_id=certificate.pk))
     return certificate, True
 
 
