@@ -38,7 +38,6 @@ class QuizMisconfigured(QuizError):
 class AttemptClosed(QuizError):
     code = "attempt_closed"
     message = _("This attempt has been submitted; answers can no longer be changed.")
-    status = 409
 
 
 class TimeExpired(AttemptClosed):

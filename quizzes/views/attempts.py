@@ -131,7 +131,7 @@ def save(request, attempt_id: int):
         return HttpResponseRedirect(_attempt_url(attempt, page))
     except exceptions.AttemptClosed as error:
         if as_json:
-            return _error_json(error, 409, review_url=reverse("quizzes:review", args=[attempt.pk]))
+            return _error_json(error, 400, review_url=reverse("quizzes:review", args=[attempt.pk]))
         messages.warning(request, error.message)
         return HttpResponseRedirect(reverse("quizzes:review", args=[attempt.pk]))
     except exceptions.QuizError as error:

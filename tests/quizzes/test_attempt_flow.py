@@ -128,7 +128,7 @@ def test_answers_after_submission_are_refused(client, setup):
         json.dumps({"answers": {"0": questions[0].choices.first().pk}}),
         "application/json",
     )
-    assert response.status_code == 409
+    assert response.status_code == 400
     assert response.json()["code"] == "attempt_closed"
 
 

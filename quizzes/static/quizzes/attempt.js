@@ -164,7 +164,7 @@
           setStatus(t("saved", { time: new Date().toLocaleTimeString() }));
         }
         if (Object.keys(dirty).length) save();
-      } else if (result.status === 409) {
+      } else if (result.body.review_url) {  // submitted, or time ran out: show the result
         storeBackup({});
         window.location.assign(result.body.review_url || root.dataset.reviewUrl);
       } else if (result.status === 400) {
