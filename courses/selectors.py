@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest
-from wagtail.models import Page
+from wagtail.models import Page, PageViewRestriction, get_page_models
 
 from courses.models import (
     Cohort,
@@ -89,22 +89,37 @@ def enrol_url(*, course: CoursePage, request: HttpRequest | None = None) -> str:
     return course.get_url(request) or "/"
 
 
-def _live_children(parents: Sequence[CoursePage]) -> QuerySet[Page]:
-    condition = Q()
-    for parent in parents:
-        condition |= Q(path__startswith=parent.path, depth=parent.depth + 1)
-    return Page.objects.live().public().filter(condition).order_by("path")
+def course_item_models() -> list[type[Page]]:
+    """Every concrete page type that can sit in a course (modules, quizzes, ...)."""
+    return [
+        model
+        for model in get_page_models()
+        if issubclass(model, CourseItem) and not model._meta.abstract
+    ]
 
 
 def course_items(courses: Sequence[CoursePage]) -> dict[int, list[Page]]:
-    """The live, public course items of each course, in teaching order, as specific pages."""
+    """The live, public course items of each course, in teaching order, as specific pages.
+
+    One query per item type (not Wagtail's ``.specific()``, which adds a content-type query),
+    plus one for view restrictions.
+    """
     if not courses:
         return {}
+    condition = Q()
+    for course in courses:
+        condition |= Q(path__startswith=course.path, depth=course.depth + 1)
+    restricted = list(PageViewRestriction.objects.values_list("page__path", flat=True))
     by_path = {course.path: course.pk for course in courses}
+    found = [
+        page
+        for model in course_item_models()
+        for page in model.objects.live().filter(condition)
+        if not any(page.path.startswith(path) for path in restricted)
+    ]
     items: dict[int, list[Page]] = {course.pk: [] for course in courses}
-    for page in _live_children(courses).specific():
-        if isinstance(page, CourseItem):
-            items[by_path[page.path[: -page.steplen]]].append(page)
+    for page in sorted(found, key=lambda page: page.path):
+        items[by_path[page.path[: -page.steplen]]].append(page)
     return items
 
 

@@ -101,6 +101,12 @@ class CoursePage(Page):
         context.update(selectors.course_overview(course=self, user=request.user))
         return context
 
+    def route(self, request, path_components):
+        # Routing to a module passes through its course: keep it, so serving the module
+        # need not query it again.
+        request.lms_course = self
+        return super().route(request, path_components)
+
 
 class CourseItem(models.Model):
     """What every page inside a course shares: it counts towards progress.
@@ -118,7 +124,10 @@ class CourseItem(models.Model):
     class Meta:
         abstract = True
 
-    def get_course(self) -> "CoursePage":
+    def get_course(self, request=None) -> "CoursePage":
+        routed = getattr(request, "lms_course", None)
+        if routed is not None and routed.path == self.path[: -self.steplen]:
+            return routed
         return CoursePage.objects.get(path=self.path[: -self.steplen])
 
     def user_may_read(self, request) -> bool:
@@ -155,7 +164,7 @@ class ModulePage(CourseItem, Page):  # noqa: DJ008 (Page provides __str__)
     def serve(self, request, *args, **kwargs):
         from courses import selectors, services
 
-        course = self.get_course()
+        course = self.get_course(request)
         enrollment = selectors.enrollment_for(user=request.user, course=course)
         if enrollment is None and not self.user_may_read(request):
             return HttpResponseRedirect(selectors.enrol_url(course=course, request=request))
@@ -173,7 +182,7 @@ class ModulePage(CourseItem, Page):  # noqa: DJ008 (Page provides __str__)
             from courses import selectors
 
             outline = selectors.course_outline(
-                course=self.get_course(), enrollment=None, current=self, request=request
+                course=self.get_course(request), enrollment=None, current=self, request=request
             )
         context["outline"] = outline
         return context

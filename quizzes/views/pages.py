@@ -8,7 +8,7 @@ from quizzes import selectors
 
 
 def serve_quiz_page(page, request, render, *args, **kwargs):
-    course = page.get_course()
+    course = page.get_course(request)
     enrollment = course_selectors.enrollment_for(user=request.user, course=course)
     if enrollment is None and not page.user_may_read(request):
         return HttpResponseRedirect(course_selectors.enrol_url(course=course, request=request))
