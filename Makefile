@@ -35,6 +35,7 @@ lint: install
 
 bench: install
 	$(PY) benchmarks/run.py
+	$(PY) benchmarks/certificates.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .test-media

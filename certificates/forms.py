@@ -7,7 +7,7 @@ MAX_PDF_BYTES = 5 * 1024 * 1024
 class VerifyCodeForm(forms.Form):
     code = forms.CharField(
         label=_("Verification code"),
-        max_length=40,
+        max_length=300,  # a pasted verification address is accepted too
         help_text=_("Printed under the QR code of the certificate."),
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )

@@ -5,11 +5,12 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.models import PreviewableMixin
 
-from certificates.pdf import PLACEHOLDERS, unknown_placeholders
+from certificates.pdf import DATE_LINE_PLACEHOLDERS, PLACEHOLDERS, unknown_placeholders
 
 hex_colour = RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Use a colour like #a3161c."))
 
@@ -52,8 +53,10 @@ class CertificateTemplate(PreviewableMixin, models.Model):
             "{position}, {organisation}\nhas completed the training course “{course}”\n"
             "({cohort}) with a score of {score}."
         ),
-        help_text=_("Placeholders: %(names)s.")
-        % {"names": ", ".join("{" + name + "}" for name in PLACEHOLDERS)},
+        help_text=format_lazy(
+            _("Placeholders: {names}."),
+            names=", ".join("{" + name + "}" for name in PLACEHOLDERS),
+        ),
     )
     parent_body = models.CharField(
         _("parent organisation"), max_length=200, blank=True, help_text=_("Printed above.")
@@ -183,17 +186,26 @@ class CertificateTemplate(PreviewableMixin, models.Model):
 
     def clean(self):
         errors = {}
-        for field in ("body", "intro"):
-            unknown = unknown_placeholders(getattr(self, field))
-            if unknown:
+        allowed = {"date_line": DATE_LINE_PLACEHOLDERS}
+        for field in ("body", "intro", "date_line"):
+            unknown = unknown_placeholders(
+                str(getattr(self, field) or ""), allowed=allowed.get(field, PLACEHOLDERS)
+            )
+            if "" in unknown:
+                errors[field] = _(
+                    "Write each placeholder as a name in braces, like {name}; "
+                    "write no other braces."
+                )
+            elif unknown:
                 errors[field] = _("Unknown placeholders: %(names)s.") % {
                     "names": ", ".join("{" + name + "}" for name in unknown)
                 }
         if errors:
             raise ValidationError(errors)
 
-    # Preview in the admin: the PDF itself, for a sample delegate.
+    # Preview in the admin: the PDF itself, for a sample delegate, at a size an A4 page needs.
     preview_modes = [("", _("PDF"))]
+    default_preview_size = "desktop"
 
     def serve_preview(self, request, mode_name):
         from certificates.services import preview_pdf_response
@@ -343,3 +355,6 @@ class CertificateEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.certificate} {self.action}"
+
+
+from certificates.models_bulk import BulkDownload  # noqa: E402, F401

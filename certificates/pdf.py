@@ -8,6 +8,7 @@
 """
 
 import io
+import string
 import threading
 import unicodedata
 from collections.abc import Iterable
@@ -43,6 +44,7 @@ PLACEHOLDERS = (
 )
 
 QR_MASK = 4
+DATE_LINE_PLACEHOLDERS = ("place", "day", "month", "year")
 _lock = threading.Lock()
 _registered: set[str] = set()
 
@@ -140,15 +142,18 @@ def fill_placeholders(template: str, holder: Holder) -> str:
     return template.format_map(values)
 
 
-def unknown_placeholders(template: str) -> list[str]:
-    """Placeholders in ``template`` that a certificate cannot fill (for form validation)."""
-    import string
-
+def unknown_placeholders(template: str, *, allowed=PLACEHOLDERS) -> list[str]:
+    """Placeholders in ``template`` that a certificate cannot fill (for form validation).
+    A stray brace is reported as ``{``; an empty ``{}`` as ``""``."""
     try:
-        fields = [name for _text, name, _spec, _conv in string.Formatter().parse(template) if name]
+        fields = [
+            name
+            for _text, name, _spec, _conv in string.Formatter().parse(template)
+            if name is not None
+        ]
     except ValueError:
         return ["{"]
-    return [name for name in fields if name not in PLACEHOLDERS]
+    return [name for name in fields if name not in allowed]
 
 
 def _nfc(value: str) -> str:

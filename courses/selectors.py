@@ -274,7 +274,7 @@ class DelegateProgressRow:
 
     @property
     def status(self) -> str:
-        if self.progress.is_complete:
+        if self.enrollment.completed_at or self.progress.is_complete:
             return "completed"
         if self.progress.completed or self.enrollment.last_activity_at:
             return "in_progress"

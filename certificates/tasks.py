@@ -1,0 +1,291 @@
+"""Bulk jobs: a ZIP of many certificates, built in the background with Django's tasks framework.
+
+``start_bulk_download`` fixes the set of certificates and queues ``build_bulk_download`` once
+the request's transaction commits. Which backend runs it is the ``TASKS`` setting:
+
+* Django's default ``ImmediateBackend`` runs it at once, in the request (300 certificates take a
+  fraction of a second; fine for development and small sites).
+* In production, ``django_tasks_db.DatabaseBackend`` (package ``django-tasks-db``) stores the
+  task in the database and ``manage.py db_worker`` runs it; the page polls the job's progress.
+
+A worker killed half way leaves the job "running" with an old heartbeat: the status page then
+offers to resume it, and the build carries on from its last checkpoint (see ``certificates.bulk``).
+"""
+
+import logging
+import secrets
+import tempfile
+from collections.abc import Callable, Mapping
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.files import File
+from django.db import transaction
+from django.tasks import task
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from certificates import bulk
+from certificates.filters import clean_params, filter_certificates, parse_filters
+from certificates.models import BulkDownload, Certificate, CertificateEvent
+
+logger = logging.getLogger(__name__)
+
+MAX_CERTIFICATES = 20_000  # per ZIP; a bigger selection is refused with a message
+STALE_AFTER = timedelta(minutes=2)  # a running job without progress for this long was killed
+PROGRESS_MIN_SECONDS = 0.25  # between two progress updates in the database
+
+
+class NothingToDownload(bulk.BulkDownloadError):
+    code = "nothing_to_download"
+
+    def describe(self) -> str:
+        return _("No certificates match these filters.")
+
+
+class TooManyCertificates(bulk.BulkDownloadError):
+    code = "too_many_certificates"
+
+    def describe(self) -> str:
+        return _(
+            "More than %(max)s certificates match these filters. Narrow them down (for example "
+            "by course or dates) and download in parts."
+        ) % {"max": MAX_CERTIFICATES}
+
+
+class CertificatesGone(bulk.BulkDownloadError):
+    code = "certificates_gone"
+
+    def __init__(self, count: int) -> None:
+        self.count = count
+        super().__init__(self.describe())
+
+    def describe(self) -> str:
+        return ngettext(
+            "%(count)s certificate of this download no longer exists.",
+            "%(count)s certificates of this download no longer exist.",
+            self.count,
+        ) % {"count": self.count}
+
+
+# Starting and resuming
+
+
+def visible_jobs(*, user: AbstractBaseUser):
+    """The jobs ``user`` may see: their own; a superuser's, everyone's."""
+    jobs = BulkDownload.objects.all()
+    return jobs if user.is_superuser else jobs.filter(requested_by=user)
+
+
+def start_bulk_download(
+    *,
+    user: AbstractBaseUser,
+    params: Mapping,
+    language: str,
+    now: datetime | None = None,
+) -> BulkDownload:
+    """Fix the certificates that ``params`` select and queue the ZIP's build.
+
+    Raises ``InvalidFilter``, ``NothingToDownload`` or ``TooManyCertificates``.
+    """
+    filters = parse_filters(params)
+    selected = filter_certificates(Certificate.objects.all(), filters).order_by("serial")
+    ids = list(selected.values_list("pk", flat=True)[: MAX_CERTIFICATES + 1])
+    if not ids:
+        raise NothingToDownload()
+    if len(ids) > MAX_CERTIFICATES:
+        raise TooManyCertificates()
+    job = BulkDownload.objects.create(
+        requested_by=user,
+        requested_at=now or timezone.now(),
+        language=language,
+        filters=clean_params(params),
+        certificate_ids=ids,
+        total=len(ids),
+    )
+    transaction.on_commit(lambda: enqueue_build(job))
+    return job
+
+
+def enqueue_build(job: BulkDownload) -> None:
+    result = build_bulk_download.enqueue(job.pk)
+    BulkDownload.objects.filter(pk=job.pk).update(task_result_id=str(result.id))
+
+
+def is_stale(job: BulkDownload, *, now: datetime | None = None) -> bool:
+    """A running job whose worker has not reported progress for ``STALE_AFTER``."""
+    now = now or timezone.now()
+    last = job.heartbeat_at or job.started_at or job.requested_at
+    return job.state == BulkDownload.State.RUNNING and last < now - STALE_AFTER
+
+
+def is_waiting_long(job: BulkDownload, *, now: datetime | None = None) -> bool:
+    """Queued for longer than ``STALE_AFTER``: the worker is busy, or not running."""
+    now = now or timezone.now()
+    last = job.heartbeat_at or job.requested_at
+    return job.state == BulkDownload.State.QUEUED and last < now - STALE_AFTER
+
+
+def resume_bulk_download(*, job: BulkDownload) -> bool:
+    """Queue a stale job again; it continues from its last checkpoint. False if not stale."""
+    if not is_stale(job):
+        return False
+    job.state, job.heartbeat_at = BulkDownload.State.QUEUED, timezone.now()
+    job.save(update_fields=["state", "heartbeat_at"])
+    transaction.on_commit(lambda: enqueue_build(job))
+    return True
+
+
+def record_bulk_download(*, job: BulkDownload, actor: AbstractBaseUser) -> None:
+    """The audit trail: each certificate in the ZIP was downloaded by ``actor``."""
+    now = timezone.now()
+    with translation.override(job.language):
+        note = _("In ZIP download #%(id)s") % {"id": job.pk}
+    CertificateEvent.objects.bulk_create(
+        CertificateEvent(
+            certificate_id=pk,
+            action=CertificateEvent.Action.DOWNLOADED,
+            actor=actor,
+            at=now,
+            note=note,
+        )
+        for pk in job.certificate_ids
+    )
+
+
+# The task
+
+
+@task
+def build_bulk_download(job_id: int) -> dict:
+    """Build the job's ZIP (or finish it, after a crash). Returns the job's state."""
+    return run_bulk_download(job_id=job_id)
+
+
+def work_dir() -> Path:
+    """Where partial ZIPs grow: the worker's temporary directory (``TMPDIR``)."""
+    return Path(tempfile.gettempdir()) / "lms-certificate-zips"
+
+
+def part_path(job: BulkDownload) -> Path:
+    return work_dir() / f"{job.pk}-{job.work_token}.zip.part"
+
+
+def run_bulk_download(*, job_id: int, after_file: Callable[[int], None] | None = None) -> dict:
+    """The task's body. ``after_file(n)`` runs after each PDF is added (tests kill it there)."""
+    job = BulkDownload.objects.get(pk=job_id)
+    part = part_path(job)
+    with bulk.exclusive(part) as mine:
+        job.refresh_from_db()
+        if not mine or job.is_finished:  # another worker has it, or it is already over
+            return _summary(job)
+        with translation.override(job.language):
+            _build(job, part, after_file)
+    return _summary(job)
+
+
+def _summary(job: BulkDownload) -> dict:
+    return {"job": job.pk, "state": job.state, "done": job.done, "total": job.total}
+
+
+def _progress(job: BulkDownload, done: int) -> None:
+    """Show progress (and that the worker is alive), at most every ``PROGRESS_MIN_SECONDS``:
+    a small ZIP builds faster than anyone watches it, and each update is a commit."""
+    now = timezone.now()
+    recent = job.heartbeat_at and (now - job.heartbeat_at).total_seconds() < PROGRESS_MIN_SECONDS
+    if recent and done < job.total:
+        return
+    job.done, job.heartbeat_at = done, now
+    BulkDownload.objects.filter(pk=job.pk).update(done=done, heartbeat_at=now)
+
+
+def _entries(job: BulkDownload) -> list[bulk.Entry]:
+    fields = (
+        "serial",
+        "full_name",
+        "organisation",
+        "province",
+        "course_title",
+        "issued_on",
+        "issued_at",
+        "status",
+        "pdf",
+        "pdf_sha256",
+    )
+    certificates = Certificate.objects.only(*fields).in_bulk(job.certificate_ids)
+    missing = [pk for pk in job.certificate_ids if pk not in certificates]
+    if missing:
+        raise CertificatesGone(len(missing))
+    return [
+        bulk.Entry(
+            serial=c.serial,
+            full_name=c.full_name,
+            pdf_name=c.pdf.name,
+            sha256=c.pdf_sha256,
+            issued_on=c.issued_on,
+            organisation=c.organisation,
+            province=c.province,
+            course_title=c.course_title,
+            status=str(c.get_status_display()),
+            modified=timezone.localtime(c.issued_at),
+        )
+        for c in (certificates[pk] for pk in job.certificate_ids)
+    ]
+
+
+def _build(job: BulkDownload, part: Path, after_file) -> None:
+    now = timezone.now()
+    job.state, job.heartbeat_at = BulkDownload.State.RUNNING, now
+    job.started_at = job.started_at or now
+    job.save(update_fields=["state", "started_at", "heartbeat_at"])
+    try:
+        path = bulk.build_zip(
+            _entries(job),
+            part=part,
+            storage=Certificate._meta.get_field("pdf").storage,
+            created=timezone.localtime(job.requested_at),
+            on_checkpoint=lambda done: _progress(job, done),
+            after_file=after_file,
+        )
+        with path.open("rb") as handle:
+            job.zip_file.save(
+                f"{secrets.token_urlsafe(16)}.zip", _BuiltFile(handle, path), save=False
+            )
+    except bulk.BulkDownloadError as error:
+        _fail(job, error.describe())
+        bulk.discard(part)
+        return
+    except Exception:
+        logger.exception("Bulk download %s failed", job.pk)
+        _fail(
+            job,
+            _(
+                "The ZIP could not be built because of an unexpected error. Start the download "
+                "again; if it fails again, tell the site's administrators."
+            ),
+        )
+        bulk.discard(part)
+        raise
+    job.state, job.done, job.error = BulkDownload.State.DONE, job.total, ""
+    job.finished_at = timezone.now()
+    job.save(update_fields=["state", "done", "error", "zip_file", "finished_at"])
+    bulk.discard(part)
+
+
+class _BuiltFile(File):
+    """The finished ZIP on the worker's disk: FileSystemStorage moves it into place (as it does
+    Django's temporary uploads) instead of copying megabytes; other storages read it."""
+
+    def __init__(self, handle, path: Path) -> None:
+        super().__init__(handle, name=path.name)
+        self.path = path
+
+    def temporary_file_path(self) -> str:
+        return str(self.path)
+
+
+def _fail(job: BulkDownload, message: str) -> None:
+    job.state, job.error, job.finished_at = BulkDownload.State.FAILED, message, timezone.now()
+    job.save(update_fields=["state", "error", "finished_at"])

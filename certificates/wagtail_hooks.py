@@ -1,0 +1,27 @@
+"""Registers the certificates admin under one "Certificates" menu. Nothing is computed here."""
+
+from importlib.util import find_spec
+
+from wagtail import hooks
+from wagtail.permissions import register_permission_policy
+from wagtail.snippets.models import register_snippet
+
+from certificates.admin_viewsets import CertificatesMenuGroup
+from certificates.models import Certificate
+from courses.permissions import ReadOnlyPermissionPolicy
+
+# Certificates are records: they change only through certificates.services.
+register_permission_policy(Certificate, ReadOnlyPermissionPolicy(Certificate))
+
+# Register, Templates (a snippet, so registered as snippets are) and Completion report.
+register_snippet(CertificatesMenuGroup)
+
+
+@hooks.register("register_admin_urls")
+def register_bulk_download_urls():
+    """The bulk ZIP download (certificates/views_bulk.py), once it exists."""
+    if find_spec("certificates.views_bulk") is None:
+        return []
+    from certificates.views_bulk import bulk_urlpatterns
+
+    return bulk_urlpatterns()
