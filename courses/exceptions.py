@@ -55,3 +55,8 @@ class NotEnrolled(LMSError):
 class NotACourseItem(LMSError):
     code = "not_a_course_item"
     message = _("This page is not part of a course you can complete.")
+
+
+class CompletedByPassing(LMSError):
+    code = "completed_by_passing"
+    message = _("A quiz is completed by passing it.")

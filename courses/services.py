@@ -202,9 +202,13 @@ def record_visit(*, enrollment: Enrollment, page: Page, now: datetime | None = N
 
 
 @transaction.atomic
-def complete_item(*, user: AbstractBaseUser, page: Page, now: datetime | None = None) -> Completion:
+def complete_item(
+    *, user: AbstractBaseUser, page: Page, now: datetime | None = None, by_delegate: bool = True
+) -> Completion:
     """Mark a course item complete for the delegate; completing it again changes nothing.
 
+    ``by_delegate`` is a delegate pressing "mark as complete", which only some items allow
+    (modules; a quiz is completed by passing it, which its app records with ``False``).
     Completes the enrolment, and announces ``course_completed`` after commit, when this was the
     last required item.
     """
@@ -212,6 +216,8 @@ def complete_item(*, user: AbstractBaseUser, page: Page, now: datetime | None = 
     page = page.specific
     if not isinstance(page, CourseItem) or not page.live:
         raise exceptions.NotACourseItem()
+    if by_delegate and not page.completed_by_delegate:
+        raise exceptions.CompletedByPassing()
     course = page.get_course()
     enrollment = Enrollment.objects.select_for_update().filter(user=user, course=course).first()
     if enrollment is None:

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from courses.text import match_key
 from quizzes.scoring import ChoiceKey, QuestionKey, QuestionType, parse_number
 
 Snapshot = Mapping[str, Any]
@@ -138,5 +139,7 @@ def public_view(data: Snapshot, choice_order: list[int]) -> dict[str, Any]:
         view["choices"] = [{"id": int(c["id"]), "text": c["text"]} for c in ordered]
     elif kind == QuestionType.MATCHING:
         view["items"] = [{"id": int(c["id"]), "text": c["text"]} for c in data["choices"]]
-        view["options"] = list(dict.fromkeys(c["match"] for c in ordered))
+        # Options in alphabetical order: any order tied to the items (or to their shuffle)
+        # could give an answer away.
+        view["options"] = sorted(dict.fromkeys(c["match"] for c in data["choices"]), key=match_key)
     return view

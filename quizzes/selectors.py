@@ -49,6 +49,11 @@ def quiz_status(*, quiz: QuizPage, user: AbstractBaseUser) -> QuizStatus:
     )
 
 
+def question_count(quiz: QuizPage) -> int:
+    """How many questions an attempt at ``quiz`` has (a random slot counts its draws)."""
+    return sum(slot.count if slot.category_id else 1 for slot in quiz.slots.all())
+
+
 def attempt_for(*, attempt_id: int, user: AbstractBaseUser) -> Attempt | None:
     """A delegate's own attempt; anyone else's does not exist for them."""
     return Attempt.objects.select_related("quiz").filter(pk=attempt_id, user=user).first()

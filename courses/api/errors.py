@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, JsonResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
@@ -122,11 +123,13 @@ def field_errors(detail, prefix: str = "") -> dict[str, list[str]]:
     return errors
 
 
-def lms_error_status(error: LMSError) -> int:
-    for cls in type(error).__mro__:
+def lms_error_status(error: LMSError | type[LMSError]) -> int:
+    """The HTTP status of a domain error (an instance or its class)."""
+    error_class = error if isinstance(error, type) else type(error)
+    for cls in error_class.__mro__:
         if cls in LMS_ERROR_STATUS:
             return LMS_ERROR_STATUS[cls]
-    return getattr(error, "status", status.HTTP_400_BAD_REQUEST)
+    return getattr(error_class, "status", status.HTTP_400_BAD_REQUEST)
 
 
 def lms_error_body(error: LMSError) -> dict:
@@ -182,6 +185,7 @@ def exception_handler(exc, context):
     return Response(api_error_body(exc), status=exc.status_code, headers=headers)
 
 
+@csrf_exempt  # it changes nothing; a POST to a wrong address is a 404 too, not a CSRF page
 def not_found(request, *args, **kwargs) -> JsonResponse:
     """Any address under the API that matches no endpoint."""
     return JsonResponse({"code": "not_found", "message": str(NOT_FOUND_MESSAGE)}, status=404)

@@ -5,18 +5,46 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_filters.utils import translate_validation
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
+from courses.api.converters import ID_SCHEMA, MAX_ID
 from courses.models import Cohort, CoursePage, Enrollment
 from courses.text import collapse_spaces, nfc
 
 
-@extend_schema_field(OpenApiTypes.INT)
-class IdFilter(django_filters.Filter):
-    """An object's id: a whole number (``NumberFilter`` would accept ``1.5``)."""
+class IdField(forms.IntegerField):
+    def __init__(self, **kwargs):
+        super().__init__(min_value=0, max_value=MAX_ID, **kwargs)
 
-    field_class = forms.IntegerField
+
+@extend_schema_field(ID_SCHEMA)
+class IdFilter(django_filters.Filter):
+    """An object's id: a whole number (``NumberFilter`` would accept ``1.5``) that fits the
+    database."""
+
+    field_class = IdField
+
+
+class StrictNullBooleanField(forms.NullBooleanField):
+    """``true``/``false`` (or ``1``/``0``); anything else is invalid, not silently ignored."""
+
+    widget = forms.TextInput
+
+    def to_python(self, value):
+        if value in (None, ""):
+            return None
+        if value in ("true", "True", "1"):
+            return True
+        if value in ("false", "False", "0"):
+            return False
+        raise forms.ValidationError("invalid", code="invalid")
+
+    def validate(self, value):
+        pass
+
+
+class BooleanFilter(django_filters.BooleanFilter):
+    field_class = StrictNullBooleanField
 
 
 class CourseFilterSet(django_filters.FilterSet):
@@ -42,7 +70,7 @@ class CourseFilterSet(django_filters.FilterSet):
 
 class EnrollmentFilterSet(django_filters.FilterSet):
     course = IdFilter(field_name="course", help_text=_("Course id."))
-    completed = django_filters.BooleanFilter(
+    completed = BooleanFilter(
         field_name="completed_at",
         lookup_expr="isnull",
         exclude=True,

@@ -5,12 +5,16 @@ every endpoint shares (authentication, permission, not found, validation, thrott
 negotiation) are added here from what the view is, so none is forgotten.
 """
 
+from collections import defaultdict
+
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular import openapi
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import permissions
 
+from courses.api.errors import lms_error_status
 from courses.api.serializers import ErrorSerializer
+from courses.exceptions import LMSError
 
 UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 
@@ -30,6 +34,19 @@ SHARED_ERRORS = {
 
 def error_response(description) -> OpenApiResponse:
     return OpenApiResponse(response=ErrorSerializer, description=description)
+
+
+def domain_errors(
+    *errors: type[LMSError], also: dict[int, str] | None = None
+) -> dict[int, OpenApiResponse]:
+    """The responses of an operation's domain errors, grouped by the status each is answered
+    with (so the documentation follows the domain), plus ``also`` (e.g. invalid input)."""
+    codes: dict[int, list[str]] = defaultdict(list)
+    for error in errors:
+        codes[lms_error_status(error)].append(f"`{error.code}`")
+    for status, text in (also or {}).items():
+        codes[status].append(text)
+    return {status: error_response(", ".join(texts)) for status, texts in sorted(codes.items())}
 
 
 class AutoSchema(openapi.AutoSchema):

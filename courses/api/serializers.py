@@ -12,7 +12,8 @@ from courses.models import Cohort, CoursePage, Enrollment
 
 
 class ErrorSerializer(serializers.Serializer):
-    """Every error response."""
+    """Every error response: a stable code, a message in the request's language, and for
+    invalid input the messages per field."""
 
     code = serializers.CharField(help_text=_("Stable, machine-readable error code."))
     message = serializers.CharField(help_text=_("Translated message for people."))
@@ -142,8 +143,9 @@ class EnrollmentBriefSerializer(serializers.ModelSerializer):
 
 
 class CourseDetailSerializer(OutlineMixin):
-    """A course with its outline; for an enrolled delegate, with their progress. The instance is
-    a ``courses.selectors.Outline``."""
+    """A course with its outline; for an enrolled delegate, with their progress."""
+
+    # The instance is a courses.selectors.Outline.
 
     id = serializers.IntegerField(source="course.pk", read_only=True)
     title = serializers.CharField(source="course.title", read_only=True)
@@ -189,8 +191,9 @@ class CourseDetailSerializer(OutlineMixin):
 
 
 class EnrollmentSerializer(serializers.Serializer):
-    """One of my enrolments with its progress. The instance is a ``courses.selectors.Outline``
-    of an enrolled delegate."""
+    """One of my enrolments with its progress."""
+
+    # The instance is the courses.selectors.Outline of an enrolled delegate.
 
     id = serializers.IntegerField(source="enrollment.pk", read_only=True)
     course = CourseBriefSerializer(read_only=True)
@@ -209,7 +212,7 @@ class EnrollmentSerializer(serializers.Serializer):
 
 
 class EnrollmentDetailSerializer(OutlineMixin, EnrollmentSerializer):
-    pass
+    """One of my enrolments with its progress and the course outline."""
 
 
 class EnrolmentCodeSerializer(serializers.Serializer):
@@ -265,7 +268,10 @@ def full_name(user) -> str:
 
 
 class DelegateProgressSerializer(serializers.Serializer):
-    """A delegate of a cohort (``courses.selectors.DelegateProgressRow``)."""
+    """A delegate of the cohort with their progress (the enrolment's snapshot of organisation,
+    position and province)."""
+
+    # The instance is a courses.selectors.DelegateProgressRow.
 
     enrolment = serializers.IntegerField(source="enrollment.pk", read_only=True)
     user = serializers.IntegerField(source="enrollment.user_id", read_only=True)

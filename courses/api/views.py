@@ -10,39 +10,32 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from wagtail.models import Page
 
-from courses import selectors, services
+from courses import exceptions, selectors, services
 from courses.admin_views import CohortProgressFilterSet, with_status
 from courses.api import serializers
+from courses.api.converters import ID_SCHEMA
 from courses.api.filters import CohortFilterSet, CourseFilterSet, EnrollmentFilterSet, filtered
 from courses.api.permissions import FollowsCohorts
-from courses.api.schema import error_response
+from courses.api.schema import domain_errors, error_response
 from courses.api.selectors import enrolled_course_ids
 from courses.models import Cohort, CoursePage, Enrollment
 
-ENROL_ERRORS = {
-    400: error_response(_("`course_unavailable`.")),
-    403: error_response(
-        _("`self_enrolment_closed` (the course takes delegates with a cohort code only).")
-    ),
-    409: error_response(_("`already_enrolled`.")),
-}
-JOIN_ERRORS = {
-    400: error_response(
-        _(
-            "`unknown_enrolment_code`, `enrolment_code_expired`, `course_unavailable`, or an "
-            "invalid body (`invalid_input`)."
-        )
-    ),
-    409: error_response(_("`already_enrolled` or `cohort_full`.")),
-}
-COMPLETE_ERRORS = {
-    400: error_response(_("`not_a_course_item`.")),
-    403: error_response(_("`not_enrolled` in the item's course.")),
-}
+ENROL_ERRORS = domain_errors(
+    exceptions.CourseUnavailable, exceptions.SelfEnrolmentClosed, exceptions.AlreadyEnrolled
+)
+JOIN_ERRORS = domain_errors(
+    exceptions.UnknownEnrolmentCode,
+    exceptions.EnrolmentCodeExpired,
+    exceptions.CourseUnavailable,
+    exceptions.AlreadyEnrolled,
+    exceptions.CohortFull,
+    also={400: "`invalid_input`"},
+)
+COMPLETE_ERRORS = domain_errors(exceptions.NotACourseItem, exceptions.NotEnrolled)
 
 
 class APIViewSetMixin:
-    lookup_value_converter = "int"
+    lookup_value_converter = "id"  # courses.api.converters.IdConverter
     throttle_scope = None  # set per action: see courses.api.throttling
 
 
@@ -194,7 +187,7 @@ PROGRESS_PARAMETERS = [
         enum=[value for value, _label in serializers.PROGRESS_STATUSES],
         description=_("Only delegates with this status."),
     ),
-    OpenApiParameter("province", OpenApiTypes.INT, description=_("Province id (at enrolment).")),
+    OpenApiParameter("province", ID_SCHEMA, description=_("Province id (at enrolment).")),
 ]
 
 

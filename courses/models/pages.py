@@ -114,6 +114,9 @@ class CourseItem(models.Model):
     Quiz pages inherit this too, so ``courses`` never needs to import ``quizzes``.
     """
 
+    # Modules are completed by the delegate's say-so; other items (quizzes) by what they record.
+    completed_by_delegate = True
+
     is_required = models.BooleanField(
         _("required for completion"),
         default=True,

@@ -83,7 +83,11 @@ def complete(request, page_id: int):
         raise Http404
     try:
         completion = services.complete_item(user=request.user, page=page)
-    except (exceptions.NotEnrolled, exceptions.NotACourseItem) as error:
+    except (
+        exceptions.NotEnrolled,
+        exceptions.NotACourseItem,
+        exceptions.CompletedByPassing,
+    ) as error:
         messages.error(request, error.message)
         return HttpResponseRedirect(page.get_url(request) or "/")
     enrollment = completion.enrollment

@@ -17,6 +17,8 @@ from quizzes.scoring import GradingMethod
 class QuizPage(CourseItem, Page):  # noqa: DJ008 (Page provides __str__)
     """A quiz placed in a course: after a module, or as the final test."""
 
+    completed_by_delegate = False  # completed by passing it, never by a button
+
     GRADING_CHOICES = [
         (GradingMethod.HIGHEST.value, _("Highest attempt")),
         (GradingMethod.AVERAGE.value, _("Average of attempts")),
@@ -152,9 +154,7 @@ class QuizPage(CourseItem, Page):  # noqa: DJ008 (Page provides __str__)
         context["status"] = getattr(request, "lms_quiz_status", None) or selectors.quiz_status(
             quiz=self, user=request.user
         )
-        context["question_count"] = sum(
-            slot.count if slot.category_id else 1 for slot in self.slots.all()
-        )
+        context["question_count"] = selectors.question_count(self)
         return context
 
 

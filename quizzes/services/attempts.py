@@ -307,5 +307,7 @@ def _record_pass(attempt: Attempt) -> None:
     if grade is None or grade < quiz.pass_mark_percent:
         return  # e.g. graded by the average of attempts, which is still below the mark
     if attempt.enrollment_id:
-        course_services.complete_item(user=attempt.user, page=quiz, now=attempt.submitted_at)
+        course_services.complete_item(
+            user=attempt.user, page=quiz, now=attempt.submitted_at, by_delegate=False
+        )
     transaction.on_commit(lambda: attempt_passed.send(sender=Attempt, attempt=attempt))

@@ -1,0 +1,119 @@
+"""Every endpoint, for every role. The matrix must name every URL the API router serves: a new
+endpoint fails ``test_the_matrix_covers_every_endpoint`` until it has its row here."""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pytest
+from django.urls import URLPattern, reverse
+
+from lms import api
+from tests.api.conftest import ROLES, World
+
+
+@dataclass(frozen=True)
+class Case:
+    """How to call one endpoint, and the status each role gets (in ``ROLES`` order)."""
+
+    statuses: tuple[int, int, int, int, int, int, int]
+    kwargs: Callable[[World], dict] = lambda world: {}
+    body: Callable[[World], dict] | None = None
+    expect: dict[str, int] = field(init=False)
+
+    def __post_init__(self):
+        object.__setattr__(self, "expect", dict(zip(ROLES, self.statuses, strict=True)))
+
+
+def pk(attribute: str) -> Callable[[World], dict]:
+    return lambda world: {"pk": getattr(world, attribute).pk}
+
+
+#                anonymous, delegate, other delegate, trainer, other trainer, HR, superuser
+PUBLIC = (200, 200, 200, 200, 200, 200, 200)
+SIGNED_IN = (401, 200, 200, 200, 200, 200, 200)
+OWN = (401, 200, 404, 404, 404, 404, 404)  # the delegate's own record: nobody else's business
+STAFF_LIST = (401, 403, 403, 200, 200, 200, 200)
+STAFF_OBJECT = (401, 403, 403, 200, 404, 200, 200)  # the trainer's cohort, not the other's
+QUIZ = (401, 200, 404, 200, 404, 200, 200)  # enrolled, or following the course
+
+MATRIX: dict[tuple[str, str], Case] = {
+    # courses
+    ("course-list", "get"): Case(PUBLIC),
+    ("course-detail", "get"): Case(PUBLIC, pk("course")),
+    ("course-enrol", "post"): Case((401, 409, 201, 201, 201, 201, 201), pk("course")),
+    ("enrolment-list", "get"): Case(SIGNED_IN),
+    ("enrolment-detail", "get"): Case(OWN, pk("enrollment")),
+    ("enrolment-join", "post"): Case(
+        (401, 409, 201, 201, 201, 201, 201),
+        body=lambda world: {"code": world.cohort.enrolment_code},
+    ),
+    ("item-complete", "post"): Case((401, 200, 403, 403, 403, 403, 403), pk("module")),
+    ("cohort-list", "get"): Case(STAFF_LIST),
+    ("cohort-detail", "get"): Case(STAFF_OBJECT, pk("cohort")),
+    ("cohort-progress", "get"): Case(STAFF_OBJECT, pk("cohort")),
+    # quizzes
+    ("quiz-list", "get"): Case(SIGNED_IN),
+    ("quiz-detail", "get"): Case(QUIZ, pk("quiz")),
+    ("quiz-status", "get"): Case(QUIZ, pk("quiz")),
+    # The delegate gets their open attempt back; trainers and HR are not enrolled.
+    ("quiz-start", "post"): Case((401, 200, 404, 403, 404, 403, 201), pk("quiz")),
+    ("attempt-list", "get"): Case(SIGNED_IN),
+    ("attempt-detail", "get"): Case(OWN, pk("open_attempt")),
+    ("attempt-save", "post"): Case(OWN, pk("open_attempt"), lambda world: {"answers": {}}),
+    ("attempt-submit", "post"): Case(OWN, pk("open_attempt")),
+    ("attempt-review", "get"): Case(OWN, pk("done_attempt")),
+    ("delegate-attempt-list", "get"): Case(STAFF_LIST),
+    ("delegate-attempt-detail", "get"): Case(STAFF_OBJECT, pk("done_attempt")),
+    ("quiz-statistics-list", "get"): Case(STAFF_LIST),
+    ("quiz-statistics-detail", "get"): Case(STAFF_OBJECT, pk("quiz")),
+    # schema and documentation
+    ("schema", "get"): Case(PUBLIC),
+    ("docs", "get"): Case(PUBLIC),
+}
+
+
+def served_endpoints() -> set[tuple[str, str]]:
+    """(URL name, method) of everything the API's URLconf serves."""
+    endpoints = set()
+    for pattern in api.urlpatterns:
+        assert isinstance(pattern, URLPattern)
+        if pattern.name is None:
+            continue  # the JSON 404 for everything else
+        actions = getattr(pattern.callback, "actions", None) or {"get": "get"}
+        # HEAD is answered wherever GET is, by the same code.
+        endpoints.update((pattern.name, method) for method in actions if method != "head")
+    return endpoints
+
+
+def test_the_matrix_covers_every_endpoint():
+    served = served_endpoints()
+    assert served - MATRIX.keys() == set(), "endpoints without a row in MATRIX"
+    assert MATRIX.keys() - served == set(), "rows in MATRIX for endpoints that do not exist"
+
+
+def call(client, name: str, method: str, case: Case, world: World):
+    url = reverse(f"api:{name}", kwargs=case.kwargs(world))
+    body = case.body(world) if case.body else None
+    if method == "get":
+        return client.get(url)
+    return getattr(client, method)(url, body, content_type="application/json")
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(
+    ("name", "method"), sorted(MATRIX), ids=[f"{n}-{m}" for n, m in sorted(MATRIX)]
+)
+def test_role_matrix(login, world, name, method, role):
+    case = MATRIX[(name, method)]
+
+    response = call(login(role), name, method, case, world)
+
+    assert response.status_code == case.expect[role], response.content[:500]
+    if response.status_code >= 400:
+        body = response.json()
+        assert set(body) >= {"code", "message"}
+        if response.status_code == 404:
+            assert body == {"code": "not_found", "message": body["message"]}
+        if response.status_code == 401:
+            assert body["code"] == "not_authenticated"
+            assert response["WWW-Authenticate"].startswith("Bearer")
