@@ -148,7 +148,7 @@ class SaveResult:
 
 
 def _locked(attempt_id: int, user: AbstractBaseUser | None) -> Attempt:
-    attempts = Attempt.objects.select_for_update().select_related("quiz")
+    attempts = Attempt.objects.select_for_update(of=("self",)).select_related("quiz")
     if user is not None:
         attempts = attempts.filter(user=user)
     attempt = attempts.filter(pk=attempt_id).first()

@@ -77,7 +77,7 @@ def regrade_quiz(
     """
     with transaction.atomic():
         attempts = list(
-            Attempt.objects.select_for_update()
+            Attempt.objects.select_for_update(of=("self",))
             .filter(quiz=quiz, state=Attempt.State.SUBMITTED)
             .select_related("quiz", "user")
             .order_by("pk")

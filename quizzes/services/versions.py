@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Max, OuterRef, Subquery
+from django.db.models import OuterRef, Subquery
 
 from quizzes.models import Question, QuestionVersion
 
@@ -71,17 +71,15 @@ def current_versions(questions: Iterable[Question], *, user=None) -> dict[int, Q
 
 def _create_version(question: Question, data, digest: str, *, user) -> QuestionVersion:
     for _attempt in range(3):
-        number = (
-            QuestionVersion.objects.filter(question=question).aggregate(n=Max("number"))["n"] or 0
-        ) + 1
+        newest = QuestionVersion.objects.filter(question=question).order_by("-number").first()
+        if newest is not None and newest.fingerprint == digest:
+            return newest  # another request versioned this very content a moment ago
+        number = (newest.number if newest else 0) + 1
         try:
             with transaction.atomic():
                 return QuestionVersion.objects.create(
                     question=question, number=number, data=data, fingerprint=digest, created_by=user
                 )
         except IntegrityError:
-            # Another request versioned the same question at the same moment: use theirs if equal.
-            same = QuestionVersion.objects.filter(question=question, fingerprint=digest).first()
-            if same is not None:
-                return same
+            continue  # the same number was taken at the same moment: look again
     raise RuntimeError(f"could not version question {question.pk}")
