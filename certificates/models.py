@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.models import PreviewableMixin
 
@@ -76,7 +77,11 @@ class CertificateTemplate(PreviewableMixin, models.Model):
         default=_("{place}, {day}/{month}/{year}"),
         help_text=_("Placeholders: {place}, {day}, {month}, {year}."),
     )
-    register_label = models.CharField(_("register number label"), max_length=60, default=_("No."))
+    register_label = models.CharField(
+        _("register number label"),
+        max_length=60,
+        default=pgettext_lazy("certificate register number label", "No."),
+    )
     logo = models.ForeignKey(
         "wagtailimages.Image",
         on_delete=models.SET_NULL,

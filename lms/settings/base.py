@@ -103,6 +103,7 @@ LANGUAGES = [
     ("en", _("English")),
 ]
 LOCALE_PATHS = [PROJECT_DIR / "locale"]
+FORMAT_MODULE_PATH = ["lms.formats"]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True

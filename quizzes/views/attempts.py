@@ -35,6 +35,7 @@ JS_MESSAGES = {
     "offline": gettext_lazy("Not saved yet: you may be offline. Retrying in %(seconds)s s."),
     "ordering": gettext_lazy("Give each item a different position."),
     "minutes_left": gettext_lazy("%(minutes)s minutes left."),
+    "one_minute_left": gettext_lazy("1 minute left."),
     "seconds_left": gettext_lazy("%(seconds)s seconds left."),
     "time_up": gettext_lazy("Time is up. Your attempt is being submitted."),
 }

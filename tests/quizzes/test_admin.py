@@ -7,6 +7,8 @@ import openpyxl
 import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text
 
 from courses.conf import lms_settings
@@ -72,9 +74,9 @@ def test_a_question_without_a_right_choice_is_refused_with_a_clear_message(clien
     )
     response = client.post(reverse("wagtailsnippets_quizzes_question:add"), data)
     assert response.status_code == 200
-    assert "Mark at least one choice as correct." in str(
-        response.context["form"].non_field_errors()
-    )
+    with translation.override("vi"):
+        expected = gettext("Mark at least one choice as correct.")
+    assert expected in str(response.context["form"].non_field_errors())
     assert not Question.objects.exists()
 
 

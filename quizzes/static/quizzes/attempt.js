@@ -161,7 +161,7 @@
         if ((result.body.stale || []).length) {
           setStatus(t("stale"), true);
         } else {
-          setStatus(t("saved", { time: new Date().toLocaleTimeString() }));
+          setStatus(t("saved", { time: new Date().toLocaleTimeString(document.documentElement.lang) }));
         }
         if (Object.keys(dirty).length) save();
       } else if (result.body.review_url) {  // submitted, or time ran out: show the result
@@ -246,9 +246,9 @@
       marks.forEach(function (mark) {
         if (left <= mark && left > mark - 5 && !announced[mark]) {
           announced[mark] = true;
-          announceEl.textContent = mark >= 60
-            ? t("minutes_left", { minutes: mark / 60 })
-            : t("seconds_left", { seconds: mark });
+          announceEl.textContent = mark === 60
+            ? t("one_minute_left")
+            : mark > 60 ? t("minutes_left", { minutes: mark / 60 }) : t("seconds_left", { seconds: mark });
         }
       });
       if (left === 0) {

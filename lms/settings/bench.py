@@ -1,0 +1,47 @@
+"""Benchmark settings: production-like, on loopback, with the bench-only app and urlconf.
+
+Used by ``benchmarks/run.py`` (``make bench``); never deploy these. The database comes from
+``DATABASE_URL``, which the runner points at its own throw-away database.
+"""
+
+import os
+
+from .base import *  # noqa: F403
+from .base import DATABASES, INSTALLED_APPS
+
+DEBUG = False
+SECRET_KEY = "bench-only-insecure-key-never-use-in-production"  # noqa: S105
+ALLOWED_HOSTS = ["127.0.0.1"]
+
+INSTALLED_APPS = [*INSTALLED_APPS, "benchmarks.benchapp"]
+ROOT_URLCONF = "benchmarks.benchapp.urls"
+
+# As in production: persistent connections, checked before reuse. Longer-lived than production's
+# 60 s so each worker keeps one database backend for the whole run, whose CPU the runner reads.
+DATABASES["default"]["CONN_MAX_AGE"] = 600
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+
+# Plain HTTP on loopback: no SSL redirect, no secure-only cookies.
+SECURE_SSL_REDIRECT = False
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False
+
+# Static files straight from the apps through WhiteNoise; no collectstatic, no autorefresh, and
+# no STATIC_ROOT (nothing is collected; WhiteNoise would warn that the directory is missing).
+STATIC_ROOT = None
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = False
+
+MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": "WARNING"},
+}
+
+# Quiz benchmark experiment, opt-in (benchmarks/quiz_whatif.py, `run_quiz.py --what-if`): the
+# changes proposed for quizzes/services, patched into every worker so they can be measured.
+if os.environ.get("BENCH_QUIZ_WHAT_IF"):
+    INSTALLED_APPS = [*INSTALLED_APPS, "benchmarks.quiz_whatif.WhatIfConfig"]
