@@ -1,0 +1,173 @@
+#!/usr/bin/env python
+"""Where the quiz endpoints' time goes: in-process timings, SQL (count and time) and cProfile of
+start, page save and submit through Django's test client, on the database ``run_quiz.py``
+seeded, against the reference write.
+
+    .venv/bin/python benchmarks/run_quiz.py            # once: creates and seeds lms_quiz_bench
+    .venv/bin/python benchmarks/profile_quiz.py [--requests 150] [--top 25]
+
+No server and no load generator: one process, one request at a time. Adds fresh delegates to
+the database each run. Writes ``benchmarks/results/profile_quiz_{kind}.prof`` (open with
+``python -m pstats``); with ``--what-if``, ``profile_quiz_{kind}_whatif.prof``.
+"""
+
+import argparse
+import cProfile
+import io
+import json
+import os
+import pstats
+import sys
+import time
+from http.cookies import SimpleCookie
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+RESULTS = ROOT / "benchmarks" / "results"
+KINDS = ("reference", "start", "save", "submit")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--requests", type=int, default=150, help="delegates (and requests)")
+    parser.add_argument("--top", type=int, default=25, help="functions to list per profile")
+    parser.add_argument(
+        "--what-if",
+        action="store_true",
+        help="with the proposed service changes patched in (benchmarks/quiz_whatif.py)",
+    )
+    parser.add_argument(
+        "--database-url",
+        default=os.environ.get(
+            "BENCH_QUIZ_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/lms_quiz_bench"
+        ),
+    )
+    args = parser.parse_args(argv)
+    from benchmarks import cpu
+
+    os.environ.update(
+        {"DJANGO_SETTINGS_MODULE": "lms.settings.bench", "DATABASE_URL": args.database_url}
+    )
+    import django
+
+    django.setup()
+    if args.what_if:
+        from benchmarks import quiz_whatif
+
+        quiz_whatif.apply()
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from benchmarks.quiz_seed import add_delegates, load, planned
+    from quizzes.models import QuizPage
+
+    quiz = QuizPage.objects.filter(slug="kiem-tra").first()
+    if quiz is None:
+        raise SystemExit("No seeded quiz: run benchmarks/run_quiz.py first.")
+    seeded = load(quiz)
+    first = get_user_model().objects.filter(username__startswith="bench.quiz").count()
+    n = args.requests
+    # n timed without the profiler, n profiled, one to warm up.
+    delegates = add_delegates(quiz.get_parent().specific, 2 * n + 1, first=first)
+
+    # One client (one handler: middleware is built once, as in a gunicorn worker), each
+    # request with its delegate's cookies.
+    shared = Client(HTTP_HOST="127.0.0.1")
+
+    class Clients:
+        def __getitem__(self, i: int) -> Client:
+            shared.cookies = SimpleCookie()
+            shared.cookies.load(delegates[i].cookie)
+            return shared
+
+    clients = Clients()
+
+    def reference(i):
+        return clients[i].post("/bench/reference-write/"), 200
+
+    attempts: dict[int, int] = {}
+
+    def start(i):
+        response = clients[i].post(f"/learn/quizzes/{seeded.quiz_id}/start/")
+        attempts[i] = int(response["Location"].split("/")[3])
+        return response, 302
+
+    def save(i, page=0):
+        positions = seeded.pages[page]
+        body = {"answers": {str(p): planned(seeded.keys, delegates[i].index, p) for p in positions}}
+        response = clients[i].post(
+            f"/learn/attempts/{attempts[i]}/save/",
+            json.dumps(body),
+            content_type="application/json",
+        )
+        return response, 200
+
+    def submit(i):
+        return clients[i].post(f"/learn/attempts/{attempts[i]}/submit/"), 302
+
+    # One untimed delegate through everything: imports, caches, connections.
+    for task in (reference, start, save, submit):
+        response, expected = task(2 * n)
+        assert response.status_code == expected, (task.__name__, response.status_code)
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        backend = cursor.fetchone()[0]
+
+    def run(kind, task, indexes) -> None:
+        for i in indexes:
+            response, expected = task(i)
+            if response.status_code != expected:
+                raise SystemExit(f"{kind}: {response.status_code}")
+
+    lines = []
+    for kind, task in zip(KINDS, (reference, start, save, submit), strict=True):
+        if kind == "submit":  # real attempts: every page answered, about half of them pass
+            for i in range(2 * n):
+                for page in range(1, len(seeded.pages)):
+                    save(i, page)
+        # CPU time, not wall time: on a shared machine waiting is noise. Timed without the
+        # profiler, whose overhead grows with the number of calls.
+        started, db_started = time.process_time(), cpu.process_seconds(backend)
+        wall = time.perf_counter()
+        run(kind, task, range(n))
+        wall = time.perf_counter() - wall
+        elapsed = time.process_time() - started
+        db = (cpu.process_seconds(backend) or 0) - (db_started or 0)
+        profiler = cProfile.Profile(time.process_time)
+        with CaptureQueriesContext(connection) as captured:
+            profiler.enable()
+            run(kind, task, range(n, 2 * n))
+            profiler.disable()
+        suffix = "_whatif" if args.what_if else ""
+        profiler.dump_stats(RESULTS / f"profile_quiz_{kind}{suffix}.prof")
+        queries = captured.captured_queries
+        sql_ms = sum(float(q["time"]) for q in queries) * 1000 / n
+        lines.append(
+            f"{kind:<9} app CPU {elapsed * 1000 / n:6.2f} ms + database backend CPU "
+            f"{db * 1000 / n:5.2f} ms a request; {len(queries) / n:4.1f} queries, "
+            f"{sql_ms:6.2f} ms on SQL (profiled pass); wall {wall * 1000 / n:6.1f} ms"
+        )
+        out = io.StringIO()
+        stats = pstats.Stats(profiler, stream=out).strip_dirs().sort_stats("cumulative")
+        stats.print_stats(args.top)
+        stats.sort_stats("tottime").print_stats(args.top)
+        print(f"\n===== {kind}: CPU, by cumulative then own time, top {args.top}\n{out.getvalue()}")
+        if kind in ("save", "submit", "start"):
+            per_request: dict[str, int] = {}
+            for query in queries[-(len(queries) // n) :]:
+                per_request[query["sql"][:110]] = per_request.get(query["sql"][:110], 0) + 1
+            print(f"----- {kind}: the queries of one request")
+            for sql, count in per_request.items():
+                print(f"  {count} x {sql}")
+    print("\n" + "\n".join(lines))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
