@@ -28,7 +28,8 @@ demo: install
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 test: install
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest $(PYTEST_ARGS) -m "not concurrency"
+	$(PY) -m pytest -m concurrency
 
 lint: install
 	$(VENV)/bin/ruff check .

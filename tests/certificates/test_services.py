@@ -1,9 +1,7 @@
 import datetime
 import hashlib
-import threading
 
 import pytest
-from django.db import close_old_connections, connection
 
 from certificates import exceptions, services
 from certificates.models import Certificate, CertificateEvent
@@ -124,36 +122,3 @@ def test_a_course_template_is_used_over_the_default():
     certificate, _ = services.issue_certificate(enrollment_id=enrollment.pk)
     text = pypdf.PdfReader(io.BytesIO(certificate.pdf.read())).pages[0].extract_text()
     assert "CHỨNG NHẬN RIÊNG" in text
-
-
-def postgres_only():
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL row locks")
-
-
-@pytest.mark.django_db(transaction=True)
-def test_concurrent_issue_makes_one_certificate_and_serials_have_no_gaps():
-    postgres_only()
-    course = factories.course()
-    enrollments = [cf.completed_enrollment(course=course) for _ in range(6)]
-    barrier = threading.Barrier(12)
-    errors = []
-
-    def issue(enrollment_id):
-        try:
-            barrier.wait()
-            services.issue_certificate(enrollment_id=enrollment_id, now=NOW)
-        except Exception as error:  # noqa: BLE001 (collected and asserted below)
-            errors.append(error)
-        finally:
-            close_old_connections()
-            connection.close()
-
-    threads = [threading.Thread(target=issue, args=(e.pk,)) for e in enrollments * 2]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
-    serials = sorted(Certificate.objects.values_list("serial", flat=True))
-    assert serials == [f"{course.code}-2024-{n:06d}" for n in range(1, 7)]

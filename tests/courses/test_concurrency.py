@@ -18,6 +18,7 @@ from tests import factories
 ON_POSTGRESQL = connection.vendor == "postgresql"
 
 pytestmark = [
+    pytest.mark.concurrency,
     pytest.mark.skipif(not ON_POSTGRESQL, reason="concurrency needs PostgreSQL row locks"),
     # Committed data is flushed after each test; serialized_rollback restores the migrated
     # content (root page, default site, provinces, role groups) for the next one. Only on

@@ -33,6 +33,7 @@ from tests import factories
 from tests.quizzes import factories as qf
 
 pytestmark = [
+    pytest.mark.concurrency,
     pytest.mark.usefixtures("_postgresql_only"),
     # Committed data is flushed after each test; serialized_rollback restores the migrated
     # content (root page, default site, provinces, role groups) for the next one.
