@@ -48,19 +48,12 @@ def _fresh_site_root_paths():
 # session. Each is an open defect named in the issue notes; they still run on SQLite.
 KNOWN_POSTGRESQL_FAILURES = {
     "tests/api/test_schemathesis.py": "API 500s on PostgreSQL for odd path ids (e.g. 2.79e-140)",
-    "tests/fixtures/test_load_demo.py::test_loading_again_changes_nothing": (
-        "a second load_demo on PostgreSQL adds a page revision (quiz page reordering)"
-    ),
     "tests/quizzes/test_statistics_selectors.py::"
     "test_a_question_edited_between_attempts_keeps_one_row_with_its_latest_text": (
-        "row order differs on PostgreSQL"
+        "choice counts come back in another order on PostgreSQL"
     ),
-    "tests/quizzes/test_statistics_selectors.py::"
-    "test_random_questions_are_analysed_by_question_wherever_they_were_drawn": (
-        "row order differs on PostgreSQL"
-    ),
-    "tests/quizzes/test_attempt_flow.py::test_autosave_json_round_trip_and_stale_revision": (
-        "revision numbers differ on PostgreSQL"
+    "tests/fixtures/test_load_demo.py::test_loading_again_changes_nothing": (
+        "a second load_demo on PostgreSQL adds a page revision (quiz page reordering)"
     ),
 }
 

@@ -54,7 +54,7 @@ def _enrollment(quiz: QuizPage, user: AbstractBaseUser) -> Enrollment | None:
 def _draw(quiz: QuizPage, rng: random.Random) -> list[Question]:
     slots = [
         SlotSpec(question_id=s.question_id, category_id=s.category_id, count=s.count)
-        for s in quiz.slots.all()
+        for s in quiz.slots.order_by("sort_order", "pk")  # slots saved without an order keep theirs
     ]
     categories = {s.category_id for s in slots if s.category_id}
     pools: dict[int, list[int]] = {c: [] for c in categories}

@@ -57,7 +57,7 @@ def quiz(course=None, *, questions=(), **kwargs) -> QuizPage:
     kwargs.setdefault("slug", f"quiz-{QuizPage.objects.count() + 1}-{course.pk}")
     kwargs.setdefault("pass_mark_percent", Decimal(70))
     page = QuizPage(**kwargs)
-    page.slots = [QuizSlot(question=q) for q in questions]
+    page.slots = [QuizSlot(question=q, sort_order=i) for i, q in enumerate(questions)]
     return factories.add_page(course, page)
 
 
