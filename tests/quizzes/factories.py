@@ -62,4 +62,6 @@ def quiz(course=None, *, questions=(), **kwargs) -> QuizPage:
 
 
 def random_slot(quiz_page: QuizPage, category, count: int) -> None:
-    QuizSlot.objects.create(quiz=quiz_page, category=category, count=count)
+    QuizSlot.objects.create(
+        quiz=quiz_page, category=category, count=count, sort_order=quiz_page.slots.count()
+    )
