@@ -7,12 +7,13 @@ monkeypatches so their effect can be measured without touching the application.
 Each patch keeps the service's behaviour (the concurrency tests' assertions hold) and changes
 only how it talks to the database:
 
-1. ``_locked``: lock the attempt row alone. Today's ``select_for_update().select_related("quiz")``
-   is FOR UPDATE without OF, which in PostgreSQL also locks the joined quiz rows
-   (``quizzes_quizpage`` and ``wagtailcore_page``): every save and submit of one quiz waits for
-   all the others, and for any editor saving the quiz page. Saving needs nothing of the quiz, so
-   the patch drops the join (submit loads the quiz when it scores: one small query instead of a
-   wide join on every save); ``select_for_update(of=("self",))`` alone fixes the locking.
+1. ``_locked``: lock the attempt row alone, without joining the quiz. The original
+   ``select_for_update().select_related("quiz")`` was FOR UPDATE without OF, which in PostgreSQL
+   also locked the quiz's ``quizzes_quizpage`` and ``wagtailcore_page`` rows: every save and
+   submit of one quiz waited for all the others. Commit bd1bb2b fixed that with
+   ``select_for_update(of=("self",))``; the patch also drops the join, since saving needs
+   nothing of the quiz (submit loads it when it scores: one small query instead of a wide join
+   on every save).
 2. ``selectors.attempt_for`` (the views' ownership check before save and submit): no join of the
    quiz page either; the save and submit views never use it. (Better still, those two views could
    skip this read and let the service's own ``filter(user=...)`` raise ``DoesNotExist``.)
