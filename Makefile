@@ -36,6 +36,7 @@ lint: install
 
 bench: install
 	$(PY) benchmarks/run.py
+	$(PY) benchmarks/run_quiz.py
 	$(PY) benchmarks/certificates.py
 
 clean:
