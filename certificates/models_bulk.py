@@ -2,6 +2,10 @@
 
 The set of certificates is fixed when the job starts (``certificate_ids``), so certificates
 issued while it runs do not slip in and a resumed job builds exactly what was asked for.
+
+A finished ZIP is kept for ``LMS["BULK_DOWNLOAD_RETENTION_DAYS"]`` days; then
+``purge_bulk_downloads`` deletes the file and marks the job expired. The job itself stays, as
+the history of who downloaded what.
 """
 
 import secrets
@@ -23,6 +27,7 @@ class BulkDownload(models.Model):
         RUNNING = "running", _("Running")
         DONE = "done", _("Ready")
         FAILED = "failed", _("Failed")
+        EXPIRED = "expired", _("Expired")
 
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -46,6 +51,7 @@ class BulkDownload(models.Model):
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     heartbeat_at = models.DateTimeField(_("last progress at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    expired_at = models.DateTimeField(_("file deleted at"), null=True, blank=True)
     task_result_id = models.CharField(_("task id"), max_length=64, blank=True)
     # Names the partial file on the worker's disk: a new job never picks up an old job's file.
     work_token = models.CharField(max_length=32, default=new_work_token, editable=False)
@@ -60,10 +66,10 @@ class BulkDownload(models.Model):
 
     @property
     def is_finished(self) -> bool:
-        return self.state in (self.State.DONE, self.State.FAILED)
+        return self.state in (self.State.DONE, self.State.FAILED, self.State.EXPIRED)
 
     @property
     def percent(self) -> int:
-        if self.state == self.State.DONE:
+        if self.state in (self.State.DONE, self.State.EXPIRED):
             return 100
         return (100 * self.done // self.total) if self.total else 0

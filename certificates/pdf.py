@@ -1,6 +1,8 @@
 """Drawing a certificate to PDF bytes with ReportLab. No database: callers pass plain values.
 
-* Fonts are DejaVu TTFs shipped in ``certificates/fonts`` and registered once per process.
+* Fonts are DejaVu TTFs shipped in ``certificates/fonts`` and registered once per process, as
+  ``PrebuiltSubsetFont``s: every certificate embeds the same subset of each face, built once
+  (``certificates/prebuilt_subsets.py``).
 * Every string is NFC-normalised and checked against the font before anything is drawn: a
   missing glyph raises ``MissingGlyph`` naming the character, instead of printing an empty box.
 * Output is deterministic (ReportLab's invariant mode): the same inputs give the same bytes.
@@ -21,8 +23,9 @@ from reportlab.lib.colors import HexColor
 from reportlab.lib.pagesizes import A4, landscape, portrait
 from reportlab.lib.utils import ImageReader, simpleSplit
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
+
+from certificates.prebuilt_subsets import PrebuiltSubsetFont
 
 FONT_DIR = Path(__file__).resolve().parent / "fonts"
 FONT_FILES = {
@@ -112,7 +115,7 @@ def register_fonts(family: str) -> tuple[str, str, str]:
     with _lock:
         if family not in _registered:
             for name, filename in zip(names, FONT_FILES[family], strict=True):
-                pdfmetrics.registerFont(TTFont(name, str(FONT_DIR / filename)))
+                pdfmetrics.registerFont(PrebuiltSubsetFont(name, str(FONT_DIR / filename)))
             _registered.add(family)
     return names
 

@@ -10,6 +10,10 @@ the request's transaction commits. Which backend runs it is the ``TASKS`` settin
 
 A worker killed half way leaves the job "running" with an old heartbeat: the status page then
 offers to resume it, and the build carries on from its last checkpoint (see ``certificates.bulk``).
+
+Finished ZIPs are deleted ``LMS["BULK_DOWNLOAD_RETENTION_DAYS"]`` days after they were built by
+``purge_expired_downloads`` (the ``purge_bulk_downloads`` command or task, run daily); their jobs
+stay, marked expired.
 """
 
 import logging
@@ -20,6 +24,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ImproperlyConfigured
 from django.core.files import File
 from django.db import transaction
 from django.tasks import task
@@ -30,6 +35,7 @@ from django.utils.translation import ngettext
 from certificates import bulk
 from certificates.filters import clean_params, filter_certificates, parse_filters
 from certificates.models import BulkDownload, Certificate, CertificateEvent
+from courses.conf import lms_settings
 
 logger = logging.getLogger(__name__)
 
@@ -289,3 +295,53 @@ class _BuiltFile(File):
 def _fail(job: BulkDownload, message: str) -> None:
     job.state, job.error, job.finished_at = BulkDownload.State.FAILED, message, timezone.now()
     job.save(update_fields=["state", "error", "finished_at"])
+
+
+# Retention
+
+
+def retention_days() -> int:
+    days = lms_settings.BULK_DOWNLOAD_RETENTION_DAYS
+    if isinstance(days, bool) or not isinstance(days, int) or days < 0:
+        raise ImproperlyConfigured(
+            f'LMS["BULK_DOWNLOAD_RETENTION_DAYS"] must be a whole number of days (0 or more), '
+            f"not {days!r}."
+        )
+    return days
+
+
+def purge_expired_downloads(*, now: datetime | None = None) -> int:
+    """Delete the files of ZIPs built more than ``retention_days()`` ago. Each job stays, marked
+    expired (the history of who downloaded what); nothing else is deleted. Returns how many."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=retention_days())
+    expired = BulkDownload.objects.filter(state=BulkDownload.State.DONE, finished_at__lt=cutoff)
+    count = 0
+    for job_id in expired.values_list("pk", flat=True):
+        with transaction.atomic():
+            # Locked and checked again: the same purge may be running as a task and a command.
+            job = expired.select_for_update().filter(pk=job_id).first()
+            if job is None:
+                continue
+            name = job.zip_file.name
+            job.state, job.expired_at, job.zip_file = BulkDownload.State.EXPIRED, now, ""
+            job.save(update_fields=["state", "expired_at", "zip_file"])
+            if name:
+                # Once the job no longer points at it: a failed delete leaves a stray file, never
+                # a job offering a file that is gone.
+                transaction.on_commit(lambda name=name: _delete_file(name))
+        count += 1
+    return count
+
+
+def _delete_file(name: str) -> None:
+    try:
+        BulkDownload._meta.get_field("zip_file").storage.delete(name)
+    except OSError:
+        logger.exception("Could not delete the expired ZIP %s", name)
+
+
+@task
+def purge_bulk_downloads() -> dict:
+    """``purge_expired_downloads`` for a scheduler that enqueues tasks."""
+    return {"expired": purge_expired_downloads()}

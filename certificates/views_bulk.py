@@ -130,6 +130,8 @@ def job_text(job: BulkDownload) -> str:
         return _("Waiting to start…")
     if job.state == BulkDownload.State.FAILED:
         return _("The ZIP could not be built.")
+    if job.state == BulkDownload.State.EXPIRED:
+        return _("The ZIP has expired: its file was deleted.")
     if job.state == BulkDownload.State.DONE:
         return ngettext(
             "The ZIP of %(total)s certificate is ready.",
@@ -199,6 +201,8 @@ class BulkStatusView(JobMixin, WagtailAdminTemplateMixin, TemplateView):
             status_url=reverse("certificates_bulk_status", args=[self.job.pk]),
             querystring=filter_querystring(self.job.filters),
         )
+        if self.job.state == BulkDownload.State.EXPIRED:
+            context["retention_days"] = tasks.retention_days()
         return context
 
 
@@ -212,11 +216,15 @@ class BulkDownloadView(JobMixin, View):
         except OSError:
             raise Http404 from None
         tasks.record_bulk_download(job=job, actor=request.user)
-        when = timezone.localtime(job.requested_at)
-        name = f"{slugify(_('certificates')) or 'certificates'}-{when:%Y%m%d-%H%M}-{job.pk}.zip"
         return FileResponse(
-            handle, as_attachment=True, filename=name, content_type="application/zip"
+            handle, as_attachment=True, filename=zip_filename(job), content_type="application/zip"
         )
+
+
+def zip_filename(job: BulkDownload) -> str:
+    """``chung-nhan-20240711-0900-7.zip``: what, when requested, which job."""
+    when = timezone.localtime(job.requested_at)
+    return f"{slugify(_('certificates')) or 'certificates'}-{when:%Y%m%d-%H%M}-{job.pk}.zip"
 
 
 class BulkResumeView(JobMixin, View):

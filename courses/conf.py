@@ -28,6 +28,8 @@ DEFAULTS: dict[str, Any] = {
     "SITE_URL": None,
     # Verification page: lookups allowed per visitor (IP address) per hour.
     "VERIFY_RATE_PER_HOUR": 60,
+    # Days a finished certificate ZIP is kept before ``purge_bulk_downloads`` deletes its file.
+    "BULK_DOWNLOAD_RETENTION_DAYS": 7,
 }
 
 
