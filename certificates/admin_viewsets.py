@@ -19,7 +19,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import Button, HeaderButton
 from wagtail.snippets.views.snippets import CreateView, IndexView, SnippetViewSet
 
-from certificates import admin_views
+from certificates import admin_views, exports
 from certificates.admin_forms import PRESETS, CertificateFilterSet, CertificateTemplateForm
 from certificates.conf import verification_url
 from certificates.models import Certificate, CertificateTemplate
@@ -274,22 +274,10 @@ class CertificateViewSet(ModelViewSet):
             primary=lambda certificate: certificate.status == Certificate.Status.VALID,
         ),
     ]
-    list_export = [
-        "serial",
-        "full_name",
-        "organisation",
-        "position",
-        "province",
-        "course_title",
-        "cohort_name",
-        "score",
-        "issued_on",
-        "get_status_display",
-        "revoked_at",
-        "revocation_reason",
-    ]
-    export_headings = {"get_status_display": _("Status")}
-    export_filename = "certificates"
+    # The export's columns are shared with the API's (certificates/exports.py).
+    list_export = exports.REGISTER_COLUMNS
+    export_headings = exports.REGISTER_HEADINGS
+    export_filename = exports.REGISTER_FILENAME
     inspect_view_fields = [
         "serial",
         "status",

@@ -1,6 +1,14 @@
+import hashlib
+import re
+
+from django.core.files.uploadedfile import UploadedFile
 from django.db.models import QuerySet
 
 from certificates.models import Certificate
+
+# Verification codes are URL-safe base64 (services.new_verification_code). Anything else is
+# unknown without asking the database (PostgreSQL refuses text with NUL characters).
+_CODE = re.compile(r"[A-Za-z0-9_-]{1,40}")
 
 
 def certificates_of(*, user, include_history: bool = False) -> QuerySet[Certificate]:
@@ -11,9 +19,17 @@ def certificates_of(*, user, include_history: bool = False) -> QuerySet[Certific
 
 
 def by_verification_code(code: str) -> Certificate | None:
-    if not code or len(code) > 40:
+    if not code or not _CODE.fullmatch(code):
         return None
     return Certificate.objects.filter(verification_code=code).select_related("replaced_by").first()
+
+
+def by_pdf_file(upload: UploadedFile) -> Certificate | None:
+    """The certificate whose issued PDF is exactly this file, byte for byte."""
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    return Certificate.objects.filter(pdf_sha256=digest.hexdigest()).first()
 
 
 def public_status(certificate: Certificate | None) -> str:

@@ -1,7 +1,5 @@
 """Delegates' certificates and the public verification page."""
 
-import hashlib
-
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
@@ -10,7 +8,6 @@ from django.views.decorators.http import require_POST
 
 from certificates import selectors, services
 from certificates.forms import VerifyCodeForm, VerifyFileForm
-from certificates.models import Certificate
 from certificates.ratelimit import allow
 from courses.conf import lms_settings
 
@@ -79,10 +76,7 @@ def verify_file(request):
             {"form": VerifyCodeForm(), "file_form": form},
             status=400,
         )
-    digest = hashlib.sha256()
-    for chunk in form.cleaned_data["file"].chunks():
-        digest.update(chunk)
-    certificate = Certificate.objects.filter(pdf_sha256=digest.hexdigest()).first()
+    certificate = selectors.by_pdf_file(form.cleaned_data["file"])
     return render(
         request,
         "certificates/verify_result.html",

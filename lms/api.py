@@ -9,6 +9,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.permissions import AllowAny
 from rest_framework.routers import SimpleRouter
 
+from certificates.api import views as certificates
 from courses.api import views as courses
 from courses.api.converters import IdConverter
 from courses.api.errors import not_found
@@ -27,6 +28,10 @@ router.register("quizzes", quizzes.QuizAPIViewSet, basename="quiz")
 router.register("attempts", quizzes.AttemptAPIViewSet, basename="attempt")
 router.register("delegate-attempts", quizzes.DelegateAttemptAPIViewSet, basename="delegate-attempt")
 router.register("quiz-statistics", quizzes.QuizStatisticsAPIViewSet, basename="quiz-statistics")
+router.register("my-certificates", certificates.MyCertificateAPIViewSet, basename="my-certificate")
+router.register("verifications", certificates.VerificationAPIViewSet, basename="verification")
+router.register("certificates", certificates.CertificateAPIViewSet, basename="certificate")
+router.register("certificate-zips", certificates.BulkDownloadAPIViewSet, basename="certificate-zip")
 
 urlpatterns = [
     *router.urls,

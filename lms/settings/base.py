@@ -157,6 +157,9 @@ REST_FRAMEWORK = {
         # Per user. Autosave writes every few seconds at most; codes are worth guessing.
         "attempt_write": "120/minute",
         "enrolment_code": "10/hour",
+        # Public certificate checks, per visitor; separate from the verification page's
+        # LMS["VERIFY_RATE_PER_HOUR"].
+        "certificate_verify": "60/hour",
     },
     "EXCEPTION_HANDLER": "courses.api.errors.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "courses.api.schema.AutoSchema",
@@ -181,6 +184,14 @@ SPECTACULAR_SETTINGS = {
     # Swagger UI from the drf-spectacular-sidecar package: no external CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    # Fields named "status" and "state" have several choice sets: name each set once.
+    "ENUM_NAME_OVERRIDES": {
+        "StatusEnum": "courses.api.serializers.PROGRESS_STATUSES",
+        "StateEnum": "quizzes.models.Attempt.State",
+        "CertificateStatusEnum": "certificates.models.Certificate.Status",
+        "VerificationStatusEnum": "certificates.api.serializers.VERIFICATION_STATUSES",
+        "BulkDownloadStateEnum": "certificates.models_bulk.BulkDownload.State",
+    },
 }
 
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.smtp.EmailBackend"}}

@@ -149,3 +149,39 @@ def _empty_throttle_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+# Certificates: issued per test (inside its savepoint), since most tests need none.
+
+
+def issue_certificate(world: World, enrollment: Enrollment):
+    """The enrolment's valid certificate, issued by hand by HR if it has none yet."""
+    from certificates import services as certificate_services
+
+    certificate, _created = certificate_services.issue_certificate(
+        enrollment_id=enrollment.pk, issued_by=world.hr, notify=False
+    )
+    return certificate
+
+
+def finished_zip(world: World, *, user=None):
+    """A built ZIP of every certificate, started by HR (or ``user``)."""
+    from certificates import tasks
+
+    issue_certificate(world, world.enrollment)
+    job = tasks.start_bulk_download(user=user or world.hr, params={}, language="vi")
+    tasks.run_bulk_download(job_id=job.pk)  # the build the commit would queue
+    job.refresh_from_db()
+    return job
+
+
+@pytest.fixture
+def certificate(world):
+    """The delegate's certificate."""
+    return issue_certificate(world, world.enrollment)
+
+
+@pytest.fixture
+def other_certificate(world):
+    """The other delegate's certificate."""
+    return issue_certificate(world, world.other_enrollment)

@@ -5,10 +5,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, reverse
 
 from lms import api
-from tests.api.conftest import ROLES, World
+from tests.api.conftest import ROLES, World, finished_zip, issue_certificate
 
 
 @dataclass(frozen=True)
@@ -18,6 +19,7 @@ class Case:
     statuses: tuple[int, int, int, int, int, int, int]
     kwargs: Callable[[World], dict] = lambda world: {}
     body: Callable[[World], dict] | None = None
+    multipart: bool = False  # send the body as a form with files, not JSON
     expect: dict[str, int] = field(init=False)
 
     def __post_init__(self):
@@ -28,6 +30,24 @@ def pk(attribute: str) -> Callable[[World], dict]:
     return lambda world: {"pk": getattr(world, attribute).pk}
 
 
+def certificate_of(attribute: str) -> Callable[[World], dict]:
+    """The id of the enrolment's certificate (issued for the test)."""
+    return lambda world: {"pk": issue_certificate(world, getattr(world, attribute)).pk}
+
+
+def verification_code(world: World) -> dict:
+    return {"code": issue_certificate(world, world.enrollment).verification_code}
+
+
+def certificate_pdf(world: World) -> dict:
+    pdf = issue_certificate(world, world.enrollment).pdf.open("rb").read()
+    return {"file": SimpleUploadedFile("chung-nhan.pdf", pdf, content_type="application/pdf")}
+
+
+def hr_zip(world: World) -> dict:
+    return {"pk": finished_zip(world).pk}
+
+
 #                anonymous, delegate, other delegate, trainer, other trainer, HR, superuser
 PUBLIC = (200, 200, 200, 200, 200, 200, 200)
 SIGNED_IN = (401, 200, 200, 200, 200, 200, 200)
@@ -35,6 +55,7 @@ OWN = (401, 200, 404, 404, 404, 404, 404)  # the delegate's own record: nobody e
 STAFF_LIST = (401, 403, 403, 200, 200, 200, 200)
 STAFF_OBJECT = (401, 403, 403, 200, 404, 200, 200)  # the trainer's cohort, not the other's
 QUIZ = (401, 200, 404, 200, 404, 200, 200)  # enrolled, or following the course
+HR = (401, 403, 403, 403, 403, 200, 200)  # the certificates register: HR and administrators
 
 MATRIX: dict[tuple[str, str], Case] = {
     # courses
@@ -66,6 +87,25 @@ MATRIX: dict[tuple[str, str], Case] = {
     ("delegate-attempt-detail", "get"): Case(STAFF_OBJECT, pk("done_attempt")),
     ("quiz-statistics-list", "get"): Case(STAFF_LIST),
     ("quiz-statistics-detail", "get"): Case(STAFF_OBJECT, pk("quiz")),
+    # certificates
+    ("my-certificate-list", "get"): Case(SIGNED_IN),
+    ("my-certificate-detail", "get"): Case(OWN, certificate_of("enrollment")),
+    ("my-certificate-pdf", "get"): Case(OWN, certificate_of("enrollment")),
+    ("verification-detail", "get"): Case(PUBLIC, verification_code),
+    ("verification-file", "post"): Case(PUBLIC, body=certificate_pdf, multipart=True),
+    ("certificate-list", "get"): Case(HR),
+    ("certificate-detail", "get"): Case(HR, certificate_of("other_enrollment")),
+    ("certificate-pdf", "get"): Case(HR, certificate_of("other_enrollment")),
+    ("certificate-export-csv", "get"): Case(HR),
+    ("certificate-export-xlsx", "get"): Case(HR),
+    # A ZIP job is its requester's (HR's here); superusers see every job, as in the admin.
+    ("certificate-zip-list", "get"): Case(HR),
+    ("certificate-zip-list", "post"): Case(
+        (401, 403, 403, 403, 403, 202, 202),
+        body=lambda world: {"course": [issue_certificate(world, world.enrollment).course_id]},
+    ),
+    ("certificate-zip-detail", "get"): Case(HR, hr_zip),
+    ("certificate-zip-download", "get"): Case(HR, hr_zip),
     # schema and documentation
     ("schema", "get"): Case(PUBLIC),
     ("docs", "get"): Case(PUBLIC),
@@ -96,6 +136,8 @@ def call(client, name: str, method: str, case: Case, world: World):
     body = case.body(world) if case.body else None
     if method == "get":
         return client.get(url)
+    if case.multipart:
+        return getattr(client, method)(url, body)
     return getattr(client, method)(url, body, content_type="application/json")
 
 

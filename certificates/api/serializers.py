@@ -1,0 +1,202 @@
+"""Output shapes of the certificates API. Certificates show the facts printed on them (the
+snapshot taken at issue), not today's course titles or profiles."""
+
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from certificates import tasks
+from certificates.conf import verification_url
+from certificates.models import BulkDownload, Certificate
+from certificates.views_bulk import job_text
+from courses.api.serializers import absolute_url
+
+
+def api_url(context, name: str, pk: int) -> str:
+    return absolute_url(context, reverse(f"api:{name}", args=[pk]))
+
+
+class CertificateSerializer(serializers.ModelSerializer):
+    """One of my certificates."""
+
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    verification_url = serializers.SerializerMethodField(
+        help_text=_("The public page that confirms the certificate (its QR code).")
+    )
+    pdf_url = serializers.SerializerMethodField(help_text=_("Download the issued PDF."))
+
+    pdf_url_name = "my-certificate-pdf"
+
+    class Meta:
+        model = Certificate
+        fields = [
+            "id",
+            "serial",
+            "status",
+            "status_label",
+            "full_name",
+            "course",
+            "course_title",
+            "cohort",
+            "cohort_name",
+            "score",
+            "issued_on",
+            "verification_url",
+            "pdf_url",
+        ]
+        read_only_fields = fields
+
+    def get_verification_url(self, certificate) -> str:
+        return verification_url(certificate.verification_code)
+
+    def get_pdf_url(self, certificate) -> str:
+        return api_url(self.context, self.pdf_url_name, certificate.pk)
+
+
+class RegisterCertificateSerializer(CertificateSerializer):
+    """A certificate of the register, as HR sees it (the columns of its export and more)."""
+
+    pdf_url_name = "certificate-pdf"
+
+    class Meta(CertificateSerializer.Meta):
+        fields = [
+            *CertificateSerializer.Meta.fields,
+            "user",
+            "organisation",
+            "position",
+            "province",
+            "issued_at",
+            "issued_by",
+            "revoked_at",
+            "revocation_reason",
+            "replaces",
+        ]
+        read_only_fields = fields
+
+
+# Public verification
+
+VERIFICATION_STATUSES = [
+    *Certificate.Status.choices,
+    ("unknown", _("Unknown")),
+]
+
+
+def verification_message(certificate: Certificate | None, status: str) -> str:
+    """What the public verification page says (the same texts)."""
+    if status == Certificate.Status.VALID:
+        return gettext("Valid certificate.")
+    if status == Certificate.Status.REVOKED:
+        when = formats.date_format(timezone.localtime(certificate.revoked_at), "SHORT_DATE_FORMAT")
+        return gettext("This certificate was revoked on %(date)s.") % {"date": when}
+    if status == Certificate.Status.SUPERSEDED:
+        return gettext("This certificate was replaced by a newer one and is no longer valid.")
+    return gettext("No certificate matches. Check the code, or ask the issuing organisation.")
+
+
+class VerificationSerializer(serializers.Serializer):
+    """All the public learns of a certificate: its status and, if it exists, the name, course
+    and issue date printed on it. An unknown code and a malformed one are answered alike."""
+
+    # The instance is {"certificate": Certificate | None, "status": selectors.public_status}.
+
+    status = serializers.ChoiceField(choices=VERIFICATION_STATUSES, read_only=True)
+    message = serializers.SerializerMethodField()
+    full_name = serializers.CharField(
+        source="certificate.full_name", read_only=True, allow_null=True, default=None
+    )
+    course_title = serializers.CharField(
+        source="certificate.course_title", read_only=True, allow_null=True, default=None
+    )
+    issued_on = serializers.DateField(
+        source="certificate.issued_on", read_only=True, allow_null=True, default=None
+    )
+    revoked_on = serializers.SerializerMethodField(help_text=_("Null unless revoked."))
+
+    def get_message(self, result) -> str:
+        return verification_message(result["certificate"], result["status"])
+
+    def get_revoked_on(self, result) -> str | None:
+        certificate = result["certificate"]
+        if certificate is None or certificate.status != Certificate.Status.REVOKED:
+            return None
+        return timezone.localdate(certificate.revoked_at).isoformat()
+
+
+class FileVerificationSerializer(VerificationSerializer):
+    """The check of an uploaded PDF: it matches only the exact file that was issued."""
+
+    file_matches = serializers.SerializerMethodField()
+    file_message = serializers.SerializerMethodField()
+
+    def get_file_matches(self, result) -> bool:
+        return result["certificate"] is not None
+
+    def get_file_message(self, result) -> str:
+        if result["certificate"] is not None:
+            return gettext("This file is exactly the PDF that was issued.")
+        return gettext("This file is not a certificate issued here, or it has been altered.")
+
+
+class VerifyFileSerializer(serializers.Serializer):
+    """The upload (checked by ``certificates.forms.VerifyFileForm``, as on the site)."""
+
+    file = serializers.FileField(help_text=_("The certificate's PDF, as it was issued."))
+
+
+# Bulk ZIP downloads
+
+
+class BulkDownloadSerializer(serializers.ModelSerializer):
+    """A ZIP job: poll ``url`` until ``finished``; then ``download_url`` serves the ZIP."""
+
+    state_label = serializers.CharField(source="get_state_display", read_only=True)
+    percent = serializers.IntegerField(read_only=True)
+    finished = serializers.BooleanField(source="is_finished", read_only=True)
+    text = serializers.SerializerMethodField(help_text=_("The progress, in words."))
+    stale = serializers.SerializerMethodField(
+        help_text=_("Running without progress for a while: its worker was probably stopped.")
+    )
+    filters = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()), read_only=True
+    )
+    url = serializers.SerializerMethodField(help_text=_("Poll this address for progress."))
+    download_url = serializers.SerializerMethodField(help_text=_("Null until the ZIP is ready."))
+
+    class Meta:
+        model = BulkDownload
+        fields = [
+            "id",
+            "state",
+            "state_label",
+            "done",
+            "total",
+            "percent",
+            "finished",
+            "text",
+            "error",
+            "stale",
+            "filters",
+            "requested_at",
+            "started_at",
+            "finished_at",
+            "url",
+            "download_url",
+        ]
+        read_only_fields = fields
+
+    def get_text(self, job) -> str:
+        return job_text(job)
+
+    def get_stale(self, job) -> bool:
+        return tasks.is_stale(job)
+
+    def get_url(self, job) -> str:
+        return api_url(self.context, "certificate-zip-detail", job.pk)
+
+    def get_download_url(self, job) -> str | None:
+        if job.state != BulkDownload.State.DONE:
+            return None
+        return api_url(self.context, "certificate-zip-download", job.pk)
