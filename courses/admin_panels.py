@@ -17,6 +17,6 @@ class MyCohortsPanel(Component):
     def get_context_data(self, parent_context=None):
         cohorts = selectors.cohort_summaries(selectors.cohorts_visible_to(self.request.user))
         return {
-            "cohorts": list(cohorts.order_by("-starts_on")[:10]),
+            "cohorts": list(cohorts.order_by("-starts_on", "name", "pk")[:10]),
             "title": _("Cohorts you follow"),
         }

@@ -137,7 +137,7 @@ def grading_queue(request):
     responses = (
         Response.objects.filter(attempt__in=attempts, outcome=Outcome.NEEDS_GRADING)
         .select_related("question_version", "attempt__quiz", "attempt__user__delegate_profile")
-        .order_by("attempt__submitted_at", "position")
+        .order_by("attempt__submitted_at", "attempt_id", "position")
     )
     rows = [
         {
@@ -189,7 +189,7 @@ def responses_export(request, quiz_id: int, fmt: str):
     attempts = list(
         selectors.attempts_visible_to(request.user)
         .filter(quiz=quiz, state=Attempt.State.SUBMITTED)
-        .order_by("user__delegate_profile__full_name", "number")
+        .order_by("user__delegate_profile__full_name", "user_id", "number")  # namesakes apart
     )
     responses: dict[int, list[Response]] = {attempt.pk: [] for attempt in attempts}
     for response in (

@@ -30,13 +30,21 @@ def _as_int(value: Any) -> int:
         raise InvalidAnswer(_("This answer is not one of the question's choices."))
     try:
         return int(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # OverflowError: JSON's 1e999 is infinity
         raise InvalidAnswer(_("This answer is not one of the question's choices.")) from None
+
+
+def _storable(text: str) -> bool:
+    """No NUL character (PostgreSQL's JSON cannot hold one) and no lone surrogate (not UTF-8);
+    neither can be typed into a form, but JSON escapes can send both."""
+    return "\x00" not in text and not any("\ud800" <= char <= "\udfff" for char in text)
 
 
 def _text(value: Any, limit: int) -> str | None:
     if not isinstance(value, str):
         raise InvalidAnswer(_("The answer must be text."))
+    if not _storable(value):
+        raise InvalidAnswer(_("The answer contains characters that are not allowed."))
     text = unicodedata.normalize("NFC", value).strip()
     if len(text) > limit:
         raise InvalidAnswer(

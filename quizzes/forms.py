@@ -4,7 +4,12 @@ from typing import Any
 
 from django.http import QueryDict
 
+from quizzes.exceptions import NotInAttempt
 from quizzes.scoring import QuestionType
+
+# Response.position is a small integer: a larger number names no question (and overflows
+# SQLite's integers when looked up).
+MAX_POSITION = 32767
 
 
 def _int(value: str | None) -> int | None:
@@ -54,12 +59,18 @@ def answers_from_post(post: QueryDict, questions) -> tuple[dict[int, Any], dict[
 
 def answers_from_json(payload: Any) -> tuple[dict[int, Any], dict[int, int]]:
     """``{"answers": {"<position>": value}, "revisions": {"<position>": n}}`` from autosave or
-    the API. Raises ``ValueError`` if it is not shaped like that."""
+    the API. Raises ``ValueError`` if it is not shaped like that, ``NotInAttempt`` for a position
+    no attempt can have."""
     if not isinstance(payload, dict) or not isinstance(payload.get("answers"), dict):
         raise ValueError("answers missing")
     answers = {int(position): value for position, value in payload["answers"].items()}
+    if any(not 0 <= position <= MAX_POSITION for position in answers):
+        raise NotInAttempt()
     revisions_in = payload.get("revisions") or {}
     if not isinstance(revisions_in, dict):
         raise ValueError("revisions must be an object")
-    revisions = {int(position): int(rev) for position, rev in revisions_in.items()}
+    try:
+        revisions = {int(position): int(rev) for position, rev in revisions_in.items()}
+    except OverflowError:  # JSON's 1e999 is infinity
+        raise ValueError("revisions must be whole numbers") from None
     return answers, revisions

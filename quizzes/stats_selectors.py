@@ -15,7 +15,7 @@ from html import unescape
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.db.models import Count, F, OuterRef, QuerySet, Subquery
 from django.utils.html import strip_tags
 from django.utils.text import normalize_newlines
 
@@ -67,7 +67,8 @@ def quizzes_for_statistics(user: User) -> QuerySet[QuizPage]:
 def cohorts_for_quiz(*, quiz: QuizPage, user: User) -> QuerySet[Cohort]:
     """The cohorts whose attempts at ``quiz`` the user may see (to filter by)."""
     course_path = quiz.path[: -quiz.steplen]
-    return cohorts_visible_to(user).filter(course__path=course_path).order_by("-starts_on", "name")
+    cohorts = cohorts_visible_to(user).filter(course__path=course_path)
+    return cohorts.order_by("-starts_on", "name", "pk")
 
 
 def scoped_attempts(*, quiz: QuizPage, user: User) -> QuerySet[Attempt]:
@@ -173,14 +174,19 @@ def _chosen(kind: QuestionType, answer: Any) -> frozenset[int] | None:
     return frozenset([int(answer)])
 
 
-def _options(versions: Iterable[_Version]) -> list[ChoiceOption]:
-    """A question's choices across its versions: each as its newest version has it, in the
-    newest version's order, then choices since removed."""
+def _options(versions: Iterable[_Version], ranks: dict[int, int]) -> list[ChoiceOption]:
+    """A question's choices across its versions, each as its newest version has it: those the
+    question still has in its order (``ranks``: choice id → rank), then those since removed,
+    by id. Not in a version's own order: a snapshot keeps whatever order the database
+    returned the choices in, which on PostgreSQL changes when a choice is saved."""
     options: dict[int, ChoiceOption] = {}
     for version in sorted(versions, key=lambda v: -v.number):
         for option in version.options:
             options.setdefault(option.id, option)
-    return list(options.values())
+    return sorted(
+        options.values(),
+        key=lambda o: (o.id not in ranks, ranks.get(o.id, 0), o.id),
+    )
 
 
 def display_order(
@@ -228,13 +234,20 @@ def quiz_report(*, quiz: QuizPage, attempts: QuerySet[Attempt]) -> QuizReport:
             pk__in={r[2] for r in responses}
         ).values_list("pk", "question_id", "number", "data")
     }
-    questions = {
-        row[0]: row
-        for row in Question.objects.filter(pk__in={v.question_id for v in versions.values()})
-        .order_by()
-        .values_list("pk", "name", "text", "type", "category_id")
-    }
-    slots = list(quiz.slots.order_by("sort_order").values_list("question_id", "category_id"))
+    # The questions with their choices in the editor's order (one row per choice, a question
+    # without any once): by sort_order, choices saved without one (by an import) last, then id.
+    questions: dict[int, tuple] = {}
+    ranks: dict[int, int] = {}  # choice id → its rank in its question
+    for *question, choice_id in (
+        Question.objects.filter(pk__in={v.question_id for v in versions.values()})
+        .order_by("pk", F("choices__sort_order").asc(nulls_last=True), "choices__pk")
+        .values_list("pk", "name", "text", "type", "category_id", "choices__pk")
+    ):
+        questions[question[0]] = tuple(question)
+        if choice_id is not None:
+            ranks[choice_id] = len(ranks)
+    # As quizzes.services draws them, so the numbers match what delegates saw.
+    slots = list(quiz.slots.order_by("sort_order", "pk").values_list("question_id", "category_id"))
 
     by_attempt: dict[int, list[ItemScore]] = defaultdict(list)
     answers: dict[int, list[frozenset[int] | None]] = defaultdict(list)
@@ -269,7 +282,7 @@ def quiz_report(*, quiz: QuizPage, attempts: QuerySet[Attempt]) -> QuizReport:
     for number, question_id in enumerate(order, start=1):
         _pk, name, text, kind, _category = questions[question_id]
         item = stats.get(question_id)
-        options = _options(versions_of[question_id])
+        options = _options(versions_of[question_id], ranks)
         rows.append(
             QuestionReport(
                 number=number,

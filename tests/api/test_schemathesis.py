@@ -11,7 +11,9 @@ through its Python API with Hypothesis here.)
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase, given, settings
 from schemathesis import GenerationMode, checks
 from wagtail.models import APIToken
@@ -39,10 +41,25 @@ CONFIG = {"generation": {"with-security-parameters": False}}
 
 
 @pytest.fixture
-def api_schema(world):
+def wsgi_application():
+    """Django's WSGI handler, keeping the database connection between requests.
+
+    The handler closes the connection around each request (``close_old_connections``); inside the
+    test's transaction that closes it for good on PostgreSQL, while SQLite's in-memory database
+    ignores it. Django's test client unhooks it in the same way.
+    """
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield get_wsgi_application()
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def api_schema(world, wsgi_application):
     return schemathesis.openapi.from_wsgi(
         "/api/v1/schema/?format=json",
-        get_wsgi_application(),
+        wsgi_application,
         config=schemathesis.Config.from_dict(CONFIG),
     )
 

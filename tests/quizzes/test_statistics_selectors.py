@@ -339,3 +339,35 @@ def test_question_text_is_shown_as_plain_text():
     assert stats_selectors.plain_text("<p>Quyền &amp; nghĩa vụ&nbsp;của\n<b>công dân</b></p>") == (
         "Quyền & nghĩa vụ của công dân"
     )
+
+
+def test_choice_counts_follow_the_order_the_editor_gives_the_choices(quiz_setup):
+    cohort, quiz, single, _multiple, _essay = quiz_setup
+    take(quiz, enrol(cohort), {single: right(single)})
+    texts = ["16/2/2024", "15/6/2023", "14/2/2012"]
+    for sort_order, text in enumerate(texts):  # as the editor's inline panel saves them
+        single.choices.filter(text=text).update(sort_order=sort_order)
+
+    row = report_for(quiz).questions[0]
+
+    assert [(f.option.text, f.count) for f in row.distractors.choices] == [
+        ("16/2/2024", 0),
+        ("15/6/2023", 1),
+        ("14/2/2012", 0),
+    ]
+
+
+def test_a_choice_since_removed_is_counted_after_the_question_s_own(quiz_setup):
+    cohort, quiz, single, _multiple, _essay = quiz_setup
+    removed = single.choices.get(text="14/2/2012")
+    take(quiz, enrol(cohort), {single: removed.pk})
+    single.choices.filter(pk=removed.pk).delete()
+    take(quiz, enrol(cohort), {single: right(single)})
+
+    row = report_for(quiz).questions[0]
+
+    assert [(f.option.text, f.count) for f in row.distractors.choices] == [
+        ("15/6/2023", 1),
+        ("16/2/2024", 0),
+        ("14/2/2012", 1),
+    ]
