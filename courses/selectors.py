@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest
-from wagtail.models import Page, PageViewRestriction, get_page_models
+from wagtail.models import Page, PageViewRestriction, Site, get_page_models
 
+from courses import outline_cache
 from courses.models import (
     Cohort,
     Completion,
@@ -17,6 +18,7 @@ from courses.models import (
     CoursePage,
     Enrollment,
 )
+from courses.outline_cache import OutlineItem
 from courses.progress import Item, Progress, compute_progress
 
 User = AbstractBaseUser | AnonymousUser
@@ -24,22 +26,33 @@ User = AbstractBaseUser | AnonymousUser
 
 @dataclass(frozen=True, slots=True)
 class OutlineEntry:
-    page: Page
-    url: str
+    item: OutlineItem
     completed: bool
     is_current: bool
 
     @property
+    def id(self) -> int:
+        return self.item.id
+
+    @property
     def title(self) -> str:
-        return self.page.title
+        return self.item.title
+
+    @property
+    def url(self) -> str:
+        return self.item.url
 
     @property
     def required(self) -> bool:
-        return self.page.is_required
+        return self.item.required
+
+    @property
+    def model(self) -> type[Page]:
+        return self.item.model
 
     @property
     def kind(self) -> str:
-        return self.page._meta.verbose_name
+        return self.model._meta.verbose_name
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,7 +85,7 @@ class Outline:
 
     @property
     def next_to_do(self) -> OutlineEntry | None:
-        return next((e for e in self.entries if e.page.pk == self.progress.next_item_id), None)
+        return next((e for e in self.entries if e.id == self.progress.next_item_id), None)
 
 
 def is_learner(user: User) -> bool:
@@ -99,10 +112,11 @@ def course_item_models() -> list[type[Page]]:
 
 
 def course_items(courses: Sequence[CoursePage]) -> dict[int, list[Page]]:
-    """The live, public course items of each course, in teaching order, as specific pages.
+    """The live, public course items of each course, in teaching order, as specific pages
+    without their StreamFields (bodies load only if read).
 
     One query per item type (not Wagtail's ``.specific()``, which adds a content-type query),
-    plus one for view restrictions.
+    plus one for view restrictions. Pages that only show an outline read ``outline_items()``.
     """
     if not courses:
         return {}
@@ -114,7 +128,7 @@ def course_items(courses: Sequence[CoursePage]) -> dict[int, list[Page]]:
     found = [
         page
         for model in course_item_models()
-        for page in model.objects.live().filter(condition)
+        for page in model.objects.live().filter(condition).defer_streamfields()
         if not any(page.path.startswith(path) for path in restricted)
     ]
     items: dict[int, list[Page]] = {course.pk: [] for course in courses}
@@ -127,10 +141,33 @@ def progress_items(pages: Iterable[Page]) -> list[Item]:
     return [Item(id=page.pk, required=page.is_required) for page in pages]
 
 
+def outline_items(
+    courses: Sequence[CoursePage], *, request: HttpRequest | None = None
+) -> dict[int, tuple[OutlineItem, ...]]:
+    """What ``course_items()`` gives, as outlines show it, from the cache when it can: no query
+    for a course whose outline is cached, the queries of ``course_items()`` for the others."""
+    site = Site.find_for_request(request) if request is not None else None
+    site_id = site.pk if site is not None else None
+    outlines = outline_cache.get_many(courses, site_id=site_id)
+    missing = [course for course in courses if course.pk not in outlines]
+    if missing:
+        built = {
+            course_id: tuple(OutlineItem.of(page, page.get_url(request) or "") for page in pages)
+            for course_id, pages in course_items(missing).items()
+        }
+        outline_cache.set_many(built, courses=missing, site_id=site_id)
+        outlines.update(built)
+    return outlines
+
+
+def _progress_items(items: Iterable[OutlineItem]) -> list[Item]:
+    return [Item(id=item.id, required=item.required) for item in items]
+
+
 def completed_ids(enrollment: Enrollment | None) -> set[int]:
     if enrollment is None:
         return set()
-    return set(enrollment.completions.values_list("page_id", flat=True))
+    return set(enrollment.completions.order_by().values_list("page_id", flat=True))
 
 
 def course_outline(
@@ -140,21 +177,17 @@ def course_outline(
     current: Page | None = None,
     request: HttpRequest | None = None,
 ) -> Outline:
-    pages = course_items([course])[course.pk]
+    items = outline_items([course], request=request)[course.pk]
     done = completed_ids(enrollment)
+    current_id = current.pk if current is not None else None
     entries = [
-        OutlineEntry(
-            page=page,
-            url=page.get_url(request) or "",
-            completed=page.pk in done,
-            is_current=current is not None and page.pk == current.pk,
-        )
-        for page in pages
+        OutlineEntry(item=item, completed=item.id in done, is_current=item.id == current_id)
+        for item in items
     ]
     return Outline(
         course=course,
         entries=entries,
-        progress=compute_progress(progress_items(pages), done),
+        progress=compute_progress(_progress_items(items), done),
         enrollment=enrollment,
     )
 
@@ -200,7 +233,7 @@ class DashboardEntry:
     def continue_entry(self) -> OutlineEntry | None:
         """Where to pick up: the last page visited if still in the course, else the next to do."""
         last = self.enrollment.last_page_id
-        visited = next((e for e in self.outline.entries if e.page.pk == last), None)
+        visited = next((e for e in self.outline.entries if e.id == last), None)
         if visited is not None and not visited.completed:
             return visited
         return self.outline.next_to_do or visited
@@ -215,7 +248,7 @@ def dashboard(*, user: User, request: HttpRequest | None = None) -> list[Dashboa
         .select_related("course", "cohort")
         .order_by("completed_at", "-last_activity_at", "-enrolled_at")
     )
-    items = course_items([e.course for e in enrollments])
+    items = outline_items([e.course for e in enrollments], request=request)
     done: dict[int, set[int]] = defaultdict(set)
     for enrollment_id, page_id in Completion.objects.filter(enrollment__in=enrollments).values_list(
         "enrollment_id", "page_id"
@@ -223,19 +256,15 @@ def dashboard(*, user: User, request: HttpRequest | None = None) -> list[Dashboa
         done[enrollment_id].add(page_id)
     entries = []
     for enrollment in enrollments:
-        pages = items.get(enrollment.course_id, [])
+        course_outline_items = items.get(enrollment.course_id, ())
+        completed = done[enrollment.pk]
         outline = Outline(
             course=enrollment.course,
             entries=[
-                OutlineEntry(
-                    page=page,
-                    url=page.get_url(request) or "",
-                    completed=page.pk in done[enrollment.pk],
-                    is_current=False,
-                )
-                for page in pages
+                OutlineEntry(item=item, completed=item.id in completed, is_current=False)
+                for item in course_outline_items
             ],
-            progress=compute_progress(progress_items(pages), done[enrollment.pk]),
+            progress=compute_progress(_progress_items(course_outline_items), completed),
             enrollment=enrollment,
         )
         entries.append(DashboardEntry(enrollment=enrollment, outline=outline))
@@ -288,8 +317,7 @@ def cohort_progress(*, cohort: Cohort) -> list[DelegateProgressRow]:
             "user__delegate_profile__full_name", "user__username"
         )
     )
-    pages = course_items([cohort.course])[cohort.course_id]
-    items = progress_items(pages)
+    items = _progress_items(outline_items([cohort.course])[cohort.course_id])
     done: dict[int, set[int]] = defaultdict(set)
     for enrollment_id, page_id in Completion.objects.filter(enrollment__cohort=cohort).values_list(
         "enrollment_id", "page_id"

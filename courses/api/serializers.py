@@ -96,7 +96,7 @@ class CourseSerializer(CourseBriefSerializer):
 
 
 class OutlineItemSerializer(serializers.Serializer):
-    id = serializers.IntegerField(source="page.pk", read_only=True)
+    id = serializers.IntegerField(read_only=True)
     title = serializers.CharField(read_only=True)
     kind = serializers.SerializerMethodField(help_text=_("`module` or `quiz`."))
     kind_label = serializers.SerializerMethodField()
@@ -107,7 +107,7 @@ class OutlineItemSerializer(serializers.Serializer):
     url = serializers.SerializerMethodField()
 
     def get_kind(self, entry) -> str:
-        return item_kind(entry.page)
+        return item_kind(entry.model)
 
     def get_kind_label(self, entry) -> str:
         return str(entry.kind)

@@ -1,3 +1,5 @@
+import uuid
+
 from django.db import models
 from django.http import HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
@@ -63,6 +65,10 @@ class CoursePage(Page):
         default=True,
         help_text=_("If unticked, delegates can only join with a cohort's enrolment code."),
     )
+    # Keys the course's cached outline (courses.outline_cache). Replaced, never incremented,
+    # whenever the outline may change, so that a stale copy written back (a revision, an old
+    # instance saved again) can never bring an old cache entry back. Not editable: no label.
+    outline_version = models.UUIDField(default=uuid.uuid4, editable=False)
 
     content_panels = Page.content_panels + [
         MultiFieldPanel(
