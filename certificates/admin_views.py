@@ -184,7 +184,8 @@ class IssueView(PermissionRequiredMixin, WagtailAdminTemplateMixin, TemplateView
     @cached_property
     def preselected(self) -> Enrollment | None:
         enrollment_id = self.request.GET.get("enrollment", "")
-        if not enrollment_id.isdigit():
+        # Not str.isdigit(): it accepts "²", which int() then refuses.
+        if not enrollment_id.isascii() or not enrollment_id.isdecimal():
             return None
         return Enrollment.objects.filter(
             pk=enrollment_id, cohort__in=course_selectors.cohorts_visible_to(self.request.user)

@@ -15,7 +15,7 @@ def certificates_of(*, user, include_history: bool = False) -> QuerySet[Certific
     certificates = Certificate.objects.filter(user=user).select_related("course")
     if not include_history:
         certificates = certificates.exclude(status=Certificate.Status.SUPERSEDED)
-    return certificates.order_by("-issued_at")
+    return certificates.order_by("-issued_at", "-pk")
 
 
 def by_verification_code(code: str) -> Certificate | None:

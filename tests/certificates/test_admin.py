@@ -413,6 +413,13 @@ def test_issue_by_hand_preselects_an_enrolment(hr_client):
     assert page.context["form"]["enrollment"].value() == waiting.pk
 
 
+@pytest.mark.parametrize("enrollment", ["²", "1²", "abc", "", "99999999999999999999"])
+def test_issue_by_hand_ignores_a_preselection_that_is_not_an_enrolment(hr_client, enrollment):
+    page = hr_client.get(reverse("certificate_register:issue"), {"enrollment": enrollment})
+    assert page.status_code == 200
+    assert page.context["cohort"] is None
+
+
 def test_trainers_cannot_issue_by_hand(client, trainer):
     cohort = factories.CohortFactory()
     cohort.trainers.add(trainer)
