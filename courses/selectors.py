@@ -5,7 +5,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.http import HttpRequest
 from wagtail.models import Page, PageViewRestriction, Site, get_page_models
 
@@ -246,7 +246,13 @@ def dashboard(*, user: User, request: HttpRequest | None = None) -> list[Dashboa
     enrollments = list(
         Enrollment.objects.filter(user=user)
         .select_related("course", "cohort")
-        .order_by("completed_at", "-last_activity_at", "-enrolled_at")
+        # Explicit NULL placement: SQLite and PostgreSQL put NULLs at opposite ends.
+        .order_by(
+            F("completed_at").asc(nulls_first=True),
+            F("last_activity_at").desc(nulls_last=True),
+            "-enrolled_at",
+            "-pk",
+        )
     )
     items = outline_items([e.course for e in enrollments], request=request)
     done: dict[int, set[int]] = defaultdict(set)

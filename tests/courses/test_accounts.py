@@ -2,11 +2,13 @@
 
 import re
 import unicodedata
+from datetime import timedelta
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.urls import reverse
+from django.utils import timezone
 
 from courses import services
 from courses.conf import lms_settings
@@ -404,6 +406,21 @@ def test_the_dashboard_separates_completed_courses(delegate_client, delegate_use
 
     assert [e.course.pk for e in response.context["completed"]] == [done.pk]
     assert [e.course.pk for e in response.context["in_progress"]] == [ongoing.pk]
+
+
+def test_the_dashboard_lists_the_most_recently_active_course_first(delegate_client, delegate_user):
+    now = timezone.now()
+    courses = {name: factories.course(modules=1) for name in ("yesterday", "today", "never")}
+    for name, last_activity_at in [("yesterday", now - timedelta(days=1)), ("today", now)]:
+        factories.EnrollmentFactory(
+            user=delegate_user, course=courses[name], last_activity_at=last_activity_at
+        )
+    factories.EnrollmentFactory(user=delegate_user, course=courses["never"], last_activity_at=None)
+
+    response = delegate_client.get(reverse("courses:dashboard"))
+
+    order = [courses[name].pk for name in ("today", "yesterday", "never")]
+    assert [e.course.pk for e in response.context["in_progress"]] == order
 
 
 def test_the_dashboard_of_a_new_delegate_invites_them_to_browse(delegate_client):
