@@ -18,6 +18,13 @@ $(VENV)/.installed: requirements.lock pyproject.toml
 
 install: $(VENV)/.installed messages
 
+# axe-core for the browser tests' accessibility checks, pinned by package-lock.json (only
+# `make test` needs it: the demo runs without Node.js).
+node_modules/axe-core/axe.min.js: package.json package-lock.json
+	@command -v npm >/dev/null || { echo "npm not found: install Node.js (apt-get install nodejs npm)." >&2; exit 1; }
+	npm ci --no-audit --no-fund
+	@touch $@
+
 messages: $(VENV)/.installed
 	@command -v msgfmt >/dev/null || { echo "msgfmt not found: install GNU gettext (apt-get install gettext)." >&2; exit 1; }
 	$(PY) manage.py compilemessages --ignore '.venv' --ignore 'node_modules' --verbosity 0
@@ -27,9 +34,9 @@ demo: install
 	$(PY) manage.py load_demo
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
-test: install
-	$(PY) -m pytest $(PYTEST_ARGS) -m "not concurrency"
-	$(PY) -m pytest -m concurrency
+test: install node_modules/axe-core/axe.min.js
+	$(PY) -m pytest $(PYTEST_ARGS) -m "not concurrency and not browser"
+	$(PY) -m pytest -m "concurrency or browser"
 
 lint: install
 	$(VENV)/bin/ruff check .
@@ -40,4 +47,4 @@ bench: install
 	$(PY) benchmarks/certificates.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .test-media
+	rm -rf $(VENV) .pytest_cache .test-media node_modules
