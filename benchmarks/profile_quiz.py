@@ -8,7 +8,7 @@ seeded, against the reference write.
 
 No server and no load generator: one process, one request at a time. Adds fresh delegates to
 the database each run. Writes ``benchmarks/results/profile_quiz_{kind}.prof`` (open with
-``python -m pstats``); with ``--what-if``, ``profile_quiz_{kind}_whatif.prof``.
+``python -m pstats``).
 """
 
 import argparse
@@ -35,11 +35,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--requests", type=int, default=150, help="delegates (and requests)")
     parser.add_argument("--top", type=int, default=25, help="functions to list per profile")
     parser.add_argument(
-        "--what-if",
-        action="store_true",
-        help="with the proposed service changes patched in (benchmarks/quiz_whatif.py)",
-    )
-    parser.add_argument(
         "--database-url",
         default=os.environ.get(
             "BENCH_QUIZ_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/lms_quiz_bench"
@@ -54,10 +49,6 @@ def main(argv: list[str] | None = None) -> int:
     import django
 
     django.setup()
-    if args.what_if:
-        from benchmarks import quiz_whatif
-
-        quiz_whatif.apply()
     from django.contrib.auth import get_user_model
     from django.db import connection
     from django.test import Client
@@ -144,8 +135,7 @@ def main(argv: list[str] | None = None) -> int:
             profiler.enable()
             run(kind, task, range(n, 2 * n))
             profiler.disable()
-        suffix = "_whatif" if args.what_if else ""
-        profiler.dump_stats(RESULTS / f"profile_quiz_{kind}{suffix}.prof")
+        profiler.dump_stats(RESULTS / f"profile_quiz_{kind}.prof")
         queries = captured.captured_queries
         sql_ms = sum(float(q["time"]) for q in queries) * 1000 / n
         lines.append(

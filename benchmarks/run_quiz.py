@@ -73,12 +73,6 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "within 6 s and saves every 3 s (ten times the request rate)",
     )
     parser.add_argument(
-        "--what-if",
-        action="store_true",
-        help="serve with the proposed quiz service changes patched in (benchmarks/"
-        "quiz_whatif.py); writes quiz_whatif.json and .md",
-    )
-    parser.add_argument(
         "--no-wrk", action="store_true", help="do not cross-check the reference with wrk"
     )
     parser.add_argument("--skip-endpoints", action="store_true", help="conference only")
@@ -478,23 +472,11 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     say(f"  {database}")
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": SETTINGS, "DATABASE_URL": url}
-    if args.what_if:
-        from benchmarks.quiz_whatif import WHAT_IF_ENV
-
-        env[WHAT_IF_ENV] = "1"  # the workers' settings install the patching app
-        notes.append(
-            "WHAT-IF run: the changes proposed for quizzes/services (benchmarks/quiz_whatif.py) "
-            "were patched into the workers. Not the application as it is."
-        )
     os.environ.update({"DJANGO_SETTINGS_MODULE": SETTINGS, "DATABASE_URL": url})
 
     import django
 
     django.setup()
-    if args.what_if:
-        from benchmarks import quiz_whatif
-
-        quiz_whatif.apply()  # for the query counts here too
     from django.core.management import call_command
     from django.db import connections
 
@@ -573,7 +555,6 @@ def main(argv: list[str] | None = None) -> int:
                 "rounds": args.rounds,
                 "cohort": args.cohort,
                 "django_settings": SETTINGS,
-                "what_if": args.what_if,
                 "time_scale": args.time_scale,
                 "questions": len(seeded.keys),
                 "questions_per_page": len(seeded.pages[0]),
@@ -583,7 +564,7 @@ def main(argv: list[str] | None = None) -> int:
         }
     )
     report["targets"] = targets(report)
-    name = "quiz_whatif" if args.what_if else "quiz"
+    name = "quiz"
     (RESULTS / f"{name}.json").write_text(json.dumps(report, indent=2, ensure_ascii=False))
     (RESULTS / f"{name}.md").write_text(markdown(report))
     say("")

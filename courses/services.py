@@ -21,8 +21,8 @@ from courses.models import (
     Enrollment,
     Province,
 )
-from courses.progress import compute_progress
-from courses.selectors import course_items, progress_items
+from courses.progress import Item, compute_progress
+from courses.selectors import outline_items
 from courses.signals import course_completed
 from courses.text import collapse_spaces, nfc
 
@@ -235,9 +235,12 @@ def complete_item(
 
 
 def _complete_enrollment_if_done(*, enrollment: Enrollment, course: CoursePage, now) -> None:
-    pages = course_items([course])[course.pk]
+    # The course's cached outline: no page queries once warm (a quiz's pass is the busy case).
+    items = [
+        Item(id=item.id, required=item.required) for item in outline_items([course])[course.pk]
+    ]
     done = set(enrollment.completions.values_list("page_id", flat=True))
-    if compute_progress(progress_items(pages), done).is_complete:
+    if compute_progress(items, done).is_complete:
         enrollment.completed_at = now
         enrollment.save(update_fields=["completed_at"])
         transaction.on_commit(

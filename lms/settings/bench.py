@@ -4,8 +4,6 @@ Used by ``benchmarks/run.py`` (``make bench``); never deploy these. The database
 ``DATABASE_URL``, which the runner points at its own throw-away database.
 """
 
-import os
-
 from .base import *  # noqa: F403
 from .base import DATABASES, INSTALLED_APPS
 
@@ -40,8 +38,3 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
-
-# Quiz benchmark experiment, opt-in (benchmarks/quiz_whatif.py, `run_quiz.py --what-if`): the
-# changes proposed for quizzes/services, patched into every worker so they can be measured.
-if os.environ.get("BENCH_QUIZ_WHAT_IF"):
-    INSTALLED_APPS = [*INSTALLED_APPS, "benchmarks.quiz_whatif.WhatIfConfig"]

@@ -8,7 +8,9 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.db.models import OuterRef, Subquery
 
+from quizzes.keys import key_from_snapshot
 from quizzes.models import Question, QuestionVersion
+from quizzes.scoring import QuestionKey
 
 
 def snapshot_of(question: Question) -> dict[str, Any]:
@@ -83,3 +85,31 @@ def _create_version(question: Question, data, digest: str, *, user) -> QuestionV
         except IntegrityError:
             continue  # the same number was taken at the same moment: look again
     raise RuntimeError(f"could not version question {question.pk}")
+
+
+# A version never changes once written, so its scoring key is derived once per process rather than
+# on every save and submit. Keyed by id *and* fingerprint: an id alone may name other content in
+# another database (a restored backup, a test database rolled back).
+_keys: dict[tuple[int, str], QuestionKey] = {}
+KEYS_KEPT = 4096  # ample for every question in use; past it the cache starts again
+
+
+def answer_keys(versions: Iterable[tuple[int, str]]) -> dict[int, QuestionKey]:
+    """The scoring keys of the given ``(version id, fingerprint)`` pairs, by version id. Reads
+    only the versions not seen before in this process (one query, none once warm)."""
+    keys: dict[int, QuestionKey] = {}
+    missing = []
+    for version_id, digest in versions:
+        key = _keys.get((version_id, digest))
+        if key is None:
+            missing.append(version_id)
+        else:
+            keys[version_id] = key
+    if missing:
+        if len(_keys) + len(missing) > KEYS_KEPT:
+            _keys.clear()
+        for version_id, digest, data in QuestionVersion.objects.filter(pk__in=missing).values_list(
+            "pk", "fingerprint", "data"
+        ):
+            keys[version_id] = _keys[version_id, digest] = key_from_snapshot(data)
+    return keys

@@ -19,7 +19,9 @@ from django.views.decorators.http import require_POST
 from courses.exceptions import LMSError
 from quizzes import exceptions, selectors, services
 from quizzes.forms import answers_from_json, answers_from_post
-from quizzes.models import QuizPage
+from quizzes.models import Attempt, QuizPage
+
+UNREADABLE_ANSWERS = gettext_lazy("The answers could not be read. Please try again.")
 
 # Messages attempt.js shows, translated on the server; %(name)s placeholders are filled in JS.
 JS_MESSAGES = {
@@ -112,33 +114,56 @@ def attempt_page(request, attempt_id: int):
 @require_POST
 def save(request, attempt_id: int):
     """Save answers. Form posts then go to the requested page; JSON posts get JSON back."""
+    if _wants_json(request):
+        return _save_json(request, attempt_id)
+    return _save_form(request, attempt_id)
+
+
+def _save_json(request, attempt_id: int) -> JsonResponse:
+    """attempt.js's autosave, the busiest request of a quiz: the service's locked read of the
+    attempt, filtered by user, is the only one (someone else's attempt raises DoesNotExist)."""
+    try:
+        answers, revisions = answers_from_json(json.loads(request.body or b"null"))
+        result = services.save_answers(
+            attempt_id=attempt_id, user=request.user, answers=answers, seen_revisions=revisions
+        )
+    except Attempt.DoesNotExist:
+        raise Http404 from None
+    except (ValueError, TypeError):
+        return _error_json(exceptions.QuizError(UNREADABLE_ANSWERS), 400)
+    except exceptions.AttemptClosed as error:
+        return _error_json(error, 400, review_url=reverse("quizzes:review", args=[attempt_id]))
+    except exceptions.QuizError as error:
+        return _error_json(error, 400, position=getattr(error, "position", None))
+    return JsonResponse(
+        {
+            "saved": result.saved,
+            "stale": result.stale,
+            "revisions": {str(k): v for k, v in result.revisions.items()},
+            "deadline": result.deadline_at.isoformat() if result.deadline_at else None,
+            "server_time": timezone.now().isoformat(),
+        }
+    )
+
+
+def _save_form(request, attempt_id: int) -> HttpResponseRedirect:
+    """The plain HTML form, without JavaScript: answers are read against the page's questions."""
     attempt = _attempt_or_404(request, attempt_id)
-    as_json = _wants_json(request)
     page = _page_number(request, attempt)
     try:
-        if as_json:
-            answers, revisions = answers_from_json(json.loads(request.body or b"null"))
-        else:
-            questions = selectors.page_questions(attempt=attempt, page=page)
-            answers, revisions = answers_from_post(request.POST, questions)
+        questions = selectors.page_questions(attempt=attempt, page=page)
+        answers, revisions = answers_from_post(request.POST, questions)
         result = services.save_answers(
             attempt_id=attempt.pk, user=request.user, answers=answers, seen_revisions=revisions
         )
     except (ValueError, TypeError):
-        error = exceptions.QuizError(_("The answers could not be read. Please try again."))
-        if as_json:
-            return _error_json(error, 400)
-        messages.error(request, error.message)
+        messages.error(request, UNREADABLE_ANSWERS)
         return HttpResponseRedirect(_attempt_url(attempt, page))
     except exceptions.AttemptClosed as error:
-        if as_json:
-            return _error_json(error, 400, review_url=reverse("quizzes:review", args=[attempt.pk]))
         messages.warning(request, error.message)
         return HttpResponseRedirect(reverse("quizzes:review", args=[attempt.pk]))
     except exceptions.QuizError as error:
         position = getattr(error, "position", None)
-        if as_json:
-            return _error_json(error, 400, position=position)
         if position is not None:
             message = _("Question %(number)s: %(message)s") % {
                 "number": position + 1,
@@ -148,16 +173,6 @@ def save(request, attempt_id: int):
             message = error.message
         messages.error(request, message)
         return HttpResponseRedirect(_attempt_url(attempt, page))
-    if as_json:
-        return JsonResponse(
-            {
-                "saved": result.saved,
-                "stale": result.stale,
-                "revisions": {str(k): v for k, v in result.revisions.items()},
-                "deadline": result.deadline_at.isoformat() if result.deadline_at else None,
-                "server_time": timezone.now().isoformat(),
-            }
-        )
     if result.stale:
         messages.warning(
             request,
@@ -205,9 +220,11 @@ def summary(request, attempt_id: int):
 @login_required
 @require_POST
 def submit(request, attempt_id: int):
-    attempt = _attempt_or_404(request, attempt_id)
-    services.submit_attempt(attempt_id=attempt.pk, user=request.user)
-    return HttpResponseRedirect(reverse("quizzes:review", args=[attempt.pk]))
+    try:
+        services.submit_attempt(attempt_id=attempt_id, user=request.user)
+    except Attempt.DoesNotExist:  # someone else's: it does not exist for this delegate
+        raise Http404 from None
+    return HttpResponseRedirect(reverse("quizzes:review", args=[attempt_id]))
 
 
 @login_required

@@ -133,16 +133,50 @@ def test_answers_after_submission_are_refused(client, setup):
 
 
 def test_another_delegates_attempt_is_not_found(client, setup):
-    _course, quiz, user, _questions = setup
+    _course, quiz, user, questions = setup
     client.force_login(user)
     attempt = start(client, quiz)
     intruder = factories.delegate()
     client.force_login(intruder)
     for name in ("attempt", "summary", "review"):
         assert client.get(reverse(f"quizzes:{name}", args=[attempt.pk])).status_code == 404
+    save_url = reverse("quizzes:save", args=[attempt.pk])
+    choice = questions[0].choices.first().pk
+    autosave = client.post(save_url, json.dumps({"answers": {"0": choice}}), "application/json")
+    assert autosave.status_code == 404
+    assert client.post(save_url + "?page=1", {"q0": choice}).status_code == 404
     assert client.post(reverse("quizzes:submit", args=[attempt.pk])).status_code == 404
     attempt.refresh_from_db()
     assert attempt.is_open
+    assert not attempt.responses.filter(answer__isnull=False).exists()
+
+
+def test_autosave_and_submit_stay_within_their_queries(
+    client, setup, django_assert_max_num_queries
+):
+    _course, quiz, user, questions = setup
+    client.force_login(user)
+    attempt = start(client, quiz)
+    url = reverse("quizzes:save", args=[attempt.pk])
+    wrong = {
+        "0": questions[0].choices.filter(is_correct=False).first().pk,
+        "1": [c.pk for c in questions[1].choices.filter(is_correct=False)],
+        "2": "Hà Nội",
+    }
+    blank = {"0": None, "1": None, "2": "Huế"}
+    client.post(url, json.dumps({"answers": blank}), "application/json")  # the keys now read
+    # Session, user, the attempt locked, its responses, the changed answers in one statement
+    # (and the test's transaction adds a savepoint and its release).
+    with django_assert_max_num_queries(7):
+        response = client.post(url, json.dumps({"answers": wrong}), "application/json")
+    assert response.json()["saved"] == [0, 1, 2]
+    # Session, user, the attempt locked with the quiz's scoring columns, its responses, one
+    # UPDATE for the responses scored alike, the attempt (a failed attempt records nothing more).
+    with django_assert_max_num_queries(8):
+        response = client.post(reverse("quizzes:submit", args=[attempt.pk]))
+    assert response.status_code == 302
+    attempt.refresh_from_db()
+    assert (attempt.percent, attempt.passed) == (Decimal("0.00"), False)
 
 
 def test_quiz_page_shows_start_button_to_enrolled_delegate(client, setup):

@@ -253,3 +253,51 @@ def test_close_overdue_attempts_command(enrolled):
     call_command("close_overdue_attempts", stdout=out)
     assert "Closed 1 overdue attempt(s)." in out.getvalue()
     assert not Attempt.objects.filter(state=Attempt.State.OPEN).exists()
+
+
+def test_a_cleared_answer_is_stored_as_no_answer(enrolled):
+    course, user = enrolled
+    question = qf.question()
+    quiz = qf.quiz(course, questions=[question])
+    attempt = services.start_attempt(quiz=quiz, user=user, now=NOW)
+    services.save_answers(
+        attempt_id=attempt.pk, user=user, answers={0: right_choice(question)}, now=NOW
+    )
+    result = services.save_answers(attempt_id=attempt.pk, user=user, answers={0: ""}, now=NOW)
+    assert result.saved == [0]
+    assert result.revisions == {0: 2}
+    # SQL NULL, not JSON null: the summary counts the question as unanswered again.
+    assert not attempt.responses.filter(answer__isnull=False).exists()
+
+
+def test_saving_someone_elses_attempt_raises_does_not_exist(enrolled):
+    course, user = enrolled
+    question = qf.question()
+    quiz = qf.quiz(course, questions=[question])
+    attempt = services.start_attempt(quiz=quiz, user=user, now=NOW)
+    intruder = factories.delegate()
+    with pytest.raises(Attempt.DoesNotExist):
+        services.save_answers(
+            attempt_id=attempt.pk, user=intruder, answers={0: right_choice(question)}, now=NOW
+        )
+    with pytest.raises(Attempt.DoesNotExist):
+        services.submit_attempt(attempt_id=attempt.pk, user=intruder, now=NOW)
+    attempt.refresh_from_db()
+    assert attempt.is_open
+    assert attempt.responses.get().answer is None
+
+
+def test_answer_keys_are_read_once_per_version_and_content(enrolled, django_assert_num_queries):
+    from quizzes.services.versions import answer_keys
+
+    question = qf.question()
+    version = services.current_versions([question])[question.pk]
+    with django_assert_num_queries(1):
+        first = answer_keys([(version.pk, version.fingerprint)])
+    with django_assert_num_queries(0):
+        again = answer_keys([(version.pk, version.fingerprint)])
+    assert again[version.pk] is first[version.pk]
+    assert first[version.pk].choice(right_choice(question)).fraction == 1
+    # The same id with other content (a restored or rolled-back database) is read afresh.
+    with django_assert_num_queries(1):
+        answer_keys([(version.pk, "another fingerprint")])
