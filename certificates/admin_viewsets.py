@@ -2,11 +2,13 @@
 certificates (a read-only record with inspect and exports) and the completion report, grouped
 under one "Certificates" menu."""
 
+from datetime import datetime
+
 from django.db.models import Q
 from django.http import QueryDict
 from django.shortcuts import get_object_or_404
 from django.urls import NoReverseMatch, path, reverse
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import ObjectList
@@ -183,6 +185,14 @@ class CertificateInspectView(generic.InspectView):
         if self.object.status == Certificate.Status.REVOKED:
             fields += ["revoked_at", "revocation_reason"]
         return [self.get_context_for_field(name) for name in fields]
+
+    def get_field_display_value(self, field_name, field):
+        value = super().get_field_display_value(field_name, field)
+        # Wagtail's template formats values with |localize, which skips the conversion to the
+        # site's time zone that a plain {{ value }} makes: times would show in UTC.
+        if isinstance(value, datetime) and timezone.is_aware(value):
+            return timezone.localtime(value)
+        return value
 
     def get_score_display_value(self):
         score = self.object.score
