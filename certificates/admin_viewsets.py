@@ -2,13 +2,11 @@
 certificates (a read-only record with inspect and exports) and the completion report, grouped
 under one "Certificates" menu."""
 
-from datetime import datetime
-
 from django.db.models import Q
 from django.http import QueryDict
 from django.shortcuts import get_object_or_404
 from django.urls import NoReverseMatch, path, reverse
-from django.utils import formats, timezone
+from django.utils import formats
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import ObjectList
@@ -25,6 +23,7 @@ from certificates import admin_views, exports
 from certificates.admin_forms import PRESETS, CertificateFilterSet, CertificateTemplateForm
 from certificates.conf import verification_url
 from certificates.models import Certificate, CertificateTemplate
+from courses.admin_inspect import LocalTimeInspectView
 from courses.spreadsheets import ExcelFriendlyExportMixin
 from courses.text import nfc
 
@@ -171,7 +170,7 @@ class CertificateIndexView(ExcelFriendlyExportMixin, generic.IndexView):
         return buttons
 
 
-class CertificateInspectView(generic.InspectView):
+class CertificateInspectView(LocalTimeInspectView):
     template_name = "certificates/admin/inspect.html"
 
     def get_object(self, queryset=None):
@@ -185,14 +184,6 @@ class CertificateInspectView(generic.InspectView):
         if self.object.status == Certificate.Status.REVOKED:
             fields += ["revoked_at", "revocation_reason"]
         return [self.get_context_for_field(name) for name in fields]
-
-    def get_field_display_value(self, field_name, field):
-        value = super().get_field_display_value(field_name, field)
-        # Wagtail's template formats values with |localize, which skips the conversion to the
-        # site's time zone that a plain {{ value }} makes: times would show in UTC.
-        if isinstance(value, datetime) and timezone.is_aware(value):
-            return timezone.localtime(value)
-        return value
 
     def get_score_display_value(self):
         score = self.object.score

@@ -12,6 +12,7 @@ from wagtail.admin.widgets import ListingButton
 
 from courses import selectors, services
 from courses.admin_forms import CohortAdminForm
+from courses.admin_inspect import LocalTimeInspectView
 from courses.models import Cohort, Enrollment, FormerProvince, Province
 from courses.spreadsheets import ExcelFriendlyExportMixin
 
@@ -81,6 +82,7 @@ class CohortViewSet(ModelViewSet):
     edit_view_class = CohortEditView
     copy_view_enabled = False
     inspect_view_enabled = True
+    inspect_view_class = LocalTimeInspectView
     search_fields = ["name", "venue", "enrolment_code", "organiser"]
     list_filter = ["course", "starts_on"]
     list_display = [
@@ -138,6 +140,7 @@ class EnrollmentViewSet(ModelViewSet):
     add_to_reference_index = False
     copy_view_enabled = False
     inspect_view_enabled = True
+    inspect_view_class = LocalTimeInspectView
     form_fields = []
     search_fields = ["user__email", "user__delegate_profile__full_name", "organisation"]
     list_filter = ["course", "cohort", "province", "method", "completed_at"]

@@ -2,6 +2,7 @@
 
 import datetime
 import io
+import re
 
 import openpyxl
 import pytest
@@ -219,6 +220,20 @@ def test_enrolments_are_read_only_in_the_admin_even_for_superusers(admin_client)
     }
     assert admin_client.get(reverse("enrollments:inspect", args=[enrollment.pk])).status_code == 200
     assert Enrollment.objects.count() == 1
+
+
+def test_the_enrolment_inspect_page_shows_times_in_vietnam(admin_client):
+    # 21:30 UTC on 22 November is 04:30 on 23 November in Hanoi: the date changes too.
+    enrolled_at = datetime.datetime(2026, 11, 22, 21, 30, tzinfo=datetime.UTC)
+    enrollment = factories.EnrollmentFactory(enrolled_at=enrolled_at)
+    Enrollment.objects.filter(pk=enrollment.pk).update(enrolled_at=enrolled_at)
+
+    html = admin_client.get(reverse("enrollments:inspect", args=[enrollment.pk])).content.decode()
+
+    values = [" ".join(value.split()) for value in re.findall(r"<dd[^>]*>(.*?)</dd>", html, re.S)]
+    assert "04:30 Ngày 23 tháng 11 năm 2026" in values
+    assert "None" not in values  # no cohort, not completed: a dash
+    assert "—" in values
 
 
 def test_trainer_sees_only_enrolments_of_their_cohorts(client, trainer, followed_cohort):
