@@ -201,7 +201,6 @@ def record_visit(*, enrollment: Enrollment, page: Page, now: datetime | None = N
     enrollment.last_activity_at = now
 
 
-@transaction.atomic
 def complete_item(
     *, user: AbstractBaseUser, page: Page, now: datetime | None = None, by_delegate: bool = True
 ) -> Completion:
@@ -218,34 +217,61 @@ def complete_item(
         raise exceptions.NotACourseItem()
     if by_delegate and not page.completed_by_delegate:
         raise exceptions.CompletedByPassing()
-    course = page.get_course()
-    enrollment = Enrollment.objects.select_for_update().filter(user=user, course=course).first()
-    if enrollment is None:
+    # No savepoint of its own (a quiz's pass calls this inside its transaction): past the
+    # checks above only a database error can leave this block, and that fails the caller's
+    # transaction anyway.
+    with transaction.atomic(savepoint=False):
+        enrollment = _locked_enrollment(user=user, page=page)
+        completion = None if enrollment is None else _complete(enrollment, page=page, now=now)
+    if completion is None:
         raise exceptions.NotEnrolled()
-    completion, created = Completion.objects.get_or_create(
-        enrollment=enrollment, page=page, defaults={"completed_at": now}
-    )
-    if created:  # completing again (a regrade, a second pass) is not new activity
-        Enrollment.objects.filter(pk=enrollment.pk).update(last_page=page, last_activity_at=now)
-    enrollment.course = course
-    if enrollment.completed_at is None:
-        _complete_enrollment_if_done(enrollment=enrollment, course=course, now=now)
-    completion.enrollment = enrollment
     return completion
 
 
-def _complete_enrollment_if_done(*, enrollment: Enrollment, course: CoursePage, now) -> None:
+def _locked_enrollment(*, user: AbstractBaseUser, page: Page) -> Enrollment | None:
+    """The delegate's enrolment in the course holding ``page`` (its parent), with the course,
+    in one read; its row locked until the transaction ends, so that completions of one
+    enrolment are recorded one at a time and "this completed the course" is decided once."""
+    return (
+        Enrollment.objects.select_for_update(of=("self",))
+        .select_related("course")
+        .filter(user=user, course__path=page.path[: -page.steplen])
+        .first()
+    )
+
+
+def _complete(enrollment: Enrollment, *, page: Page, now: datetime) -> Completion:
+    done = {
+        row[1]: row
+        for row in enrollment.completions.order_by().values_list("pk", "page_id", "completed_at")
+    }
+    if page.pk in done:  # completing again (a regrade, a second pass) is not new activity
+        pk, _page_id, completed_at = done[page.pk]
+        changes = {}
+    else:
+        # The enrolment's lock orders this INSERT after any other completion of the
+        # enrolment, so it cannot race (the unique constraint stays the last word).
+        pk = Completion.objects.create(enrollment=enrollment, page=page, completed_at=now).pk
+        completed_at = now
+        changes = {"last_page": page, "last_activity_at": now}
+    if enrollment.completed_at is None and _course_done(enrollment.course, {*done, page.pk}):
+        changes["completed_at"] = now
+        transaction.on_commit(
+            lambda: course_completed.send(sender=Enrollment, enrollment=enrollment)
+        )
+    if changes:
+        Enrollment.objects.filter(pk=enrollment.pk).update(**changes)
+        for name, value in changes.items():
+            setattr(enrollment, name, value)
+    return Completion(pk=pk, enrollment=enrollment, page=page, completed_at=completed_at)
+
+
+def _course_done(course: CoursePage, done: set[int]) -> bool:
     # The course's cached outline: no page queries once warm (a quiz's pass is the busy case).
     items = [
         Item(id=item.id, required=item.required) for item in outline_items([course])[course.pk]
     ]
-    done = set(enrollment.completions.values_list("page_id", flat=True))
-    if compute_progress(items, done).is_complete:
-        enrollment.completed_at = now
-        enrollment.save(update_fields=["completed_at"])
-        transaction.on_commit(
-            lambda: course_completed.send(sender=Enrollment, enrollment=enrollment)
-        )
+    return compute_progress(items, done).is_complete
 
 
 # Roles and trainer access

@@ -36,6 +36,20 @@ def test_every_message_has_a_vietnamese_translation(app):
     assert fuzzy == [], f"fuzzy in {app}: {fuzzy[:10]}"
 
 
+def test_a_message_shared_by_two_apps_is_translated_alike():
+    """Django merges every app's catalogue into one: a msgid translated two ways gets one of them
+    everywhere. Words that differ by meaning need a context (pgettext)."""
+    translations: dict[tuple, dict[str, str]] = {}
+    for app, entry in entries():
+        key = (entry.msgctxt, entry.msgid, entry.msgid_plural)
+        text = entry.msgstr or repr(sorted(entry.msgstr_plural.items()))
+        translations.setdefault(key, {})[app] = text
+    ambiguous = {
+        key[1]: by_app for key, by_app in translations.items() if len(set(by_app.values())) > 1
+    }
+    assert ambiguous == {}
+
+
 def test_translations_keep_their_placeholders():
     wrong = []
     for app, entry in entries():

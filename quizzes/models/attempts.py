@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Attempt(models.Model):
@@ -92,7 +93,10 @@ class Response(models.Model):
     attempt = models.ForeignKey(
         Attempt, on_delete=models.CASCADE, related_name="responses", verbose_name=_("attempt")
     )
-    position = models.PositiveSmallIntegerField(_("position"))
+    # With a context: "position" is also a delegate's job title in courses and certificates.
+    position = models.PositiveSmallIntegerField(
+        pgettext_lazy("place of a question in an attempt", "position")
+    )
     question_version = models.ForeignKey(
         "quizzes.QuestionVersion",
         on_delete=models.PROTECT,

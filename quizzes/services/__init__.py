@@ -12,11 +12,12 @@ from quizzes.services.attempts import (
     submit_attempt,
 )
 from quizzes.services.grading import RegradeChange, grade_response, regrade_quiz
-from quizzes.services.versions import current_versions, snapshot_of
+from quizzes.services.versions import choices_in_order, current_versions, snapshot_of
 
 __all__ = [
     "RegradeChange",
     "SaveResult",
+    "choices_in_order",
     "close_overdue_attempts",
     "current_versions",
     "deadline_for",

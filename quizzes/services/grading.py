@@ -15,7 +15,7 @@ from quizzes.keys import key_from_snapshot
 from quizzes.models import Attempt, Question, QuestionVersion, QuizPage, Response
 from quizzes.scoring import QuestionType, score_attempt
 from quizzes.services.attempts import _locked, rescore
-from quizzes.services.versions import current_versions
+from quizzes.services.versions import choices_in_order, current_versions
 
 
 @transaction.atomic
@@ -89,7 +89,7 @@ def regrade_quiz(
         )
         question_ids = {r.question_version.question_id for r in responses}
         latest = current_versions(
-            Question.objects.filter(pk__in=question_ids).prefetch_related("choices")
+            Question.objects.filter(pk__in=question_ids).prefetch_related(choices_in_order())
         )
         by_attempt: dict[int, list[Response]] = {a.pk: [] for a in attempts}
         for response in responses:

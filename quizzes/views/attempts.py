@@ -123,7 +123,7 @@ def _save_json(request, attempt_id: int) -> JsonResponse:
     """attempt.js's autosave, the busiest request of a quiz: the service's locked read of the
     attempt, filtered by user, is the only one (someone else's attempt raises DoesNotExist)."""
     try:
-        answers, revisions = answers_from_json(json.loads(request.body or b"null"))
+        answers, revisions = answers_from_json(_json_body(request))
         result = services.save_answers(
             attempt_id=attempt_id, user=request.user, answers=answers, seen_revisions=revisions
         )
@@ -144,6 +144,15 @@ def _save_json(request, attempt_id: int) -> JsonResponse:
             "server_time": timezone.now().isoformat(),
         }
     )
+
+
+def _json_body(request):
+    """The request's JSON. Raises ValueError for anything unreadable, including nesting too deep
+    for the parser (``[[[[...`` a hundred thousand deep overflows Python's recursion limit)."""
+    try:
+        return json.loads(request.body or b"null")
+    except RecursionError:
+        raise ValueError("JSON nested too deeply") from None
 
 
 def _save_form(request, attempt_id: int) -> HttpResponseRedirect:

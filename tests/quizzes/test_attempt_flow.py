@@ -4,9 +4,12 @@ import json
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from courses.models import Completion
+from courses.selectors import outline_items
 from quizzes.models import Attempt
 from tests import factories
 from tests.quizzes import factories as qf
@@ -151,9 +154,7 @@ def test_another_delegates_attempt_is_not_found(client, setup):
     assert not attempt.responses.filter(answer__isnull=False).exists()
 
 
-def test_autosave_and_submit_stay_within_their_queries(
-    client, setup, django_assert_max_num_queries
-):
+def test_autosave_and_submit_stay_within_their_queries(client, setup, django_assert_num_queries):
     _course, quiz, user, questions = setup
     client.force_login(user)
     attempt = start(client, quiz)
@@ -167,12 +168,12 @@ def test_autosave_and_submit_stay_within_their_queries(
     client.post(url, json.dumps({"answers": blank}), "application/json")  # the keys now read
     # Session, user, the attempt locked, its responses, the changed answers in one statement
     # (and the test's transaction adds a savepoint and its release).
-    with django_assert_max_num_queries(7):
+    with django_assert_num_queries(7):
         response = client.post(url, json.dumps({"answers": wrong}), "application/json")
     assert response.json()["saved"] == [0, 1, 2]
     # Session, user, the attempt locked with the quiz's scoring columns, its responses, one
     # UPDATE for the responses scored alike, the attempt (a failed attempt records nothing more).
-    with django_assert_max_num_queries(8):
+    with django_assert_num_queries(8):
         response = client.post(reverse("quizzes:submit", args=[attempt.pk]))
     assert response.status_code == 302
     attempt.refresh_from_db()
@@ -184,3 +185,42 @@ def test_quiz_page_shows_start_button_to_enrolled_delegate(client, setup):
     client.force_login(user)
     html = client.get(quiz.url).content.decode()
     assert reverse("quizzes:start", args=[quiz.pk]) in html
+
+
+def test_a_passing_submit_records_the_completion_within_its_queries(client, setup):
+    course, quiz, user, questions = setup
+    client.force_login(user)
+    attempt = start(client, quiz)
+    single, multiple, _short = questions
+    right = {
+        "0": single.choices.get(is_correct=True).pk,
+        "1": [c.pk for c in multiple.choices.filter(is_correct=True)],
+        "2": "Hoà bình",
+    }
+    save_url = reverse("quizzes:save", args=[attempt.pk])
+    client.post(save_url, json.dumps({"answers": right}), "application/json")
+    outline_items([type(course).objects.get(pk=course.pk)])  # cached, as on a live server
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(reverse("quizzes:submit", args=[attempt.pk]))
+    assert response.status_code == 302
+    # Session, user, the attempt locked with the quiz's scoring columns, its responses, one
+    # UPDATE for the responses scored alike, the attempt; then the completion: the enrolment
+    # locked with its course, its completions, the INSERT, the enrolment's last activity (and
+    # the test's transaction adds a savepoint and its release).
+    assert len(queries) == 12, "\n".join(q["sql"][:120] for q in queries.captured_queries)
+    completion = Completion.objects.get(enrollment__user=user, page=quiz)
+    assert completion.completed_at == Attempt.objects.get(pk=attempt.pk).submitted_at
+
+
+def test_json_nested_too_deeply_is_refused_like_other_unreadable_json(client, setup):
+    _course, quiz, user, _questions = setup
+    client.force_login(user)
+    attempt = start(client, quiz)
+    url = reverse("quizzes:save", args=[attempt.pk])
+    malformed = client.post(url, '{"answers": ', "application/json")
+    assert malformed.status_code == 400
+    assert malformed.json()["message"] == "Không đọc được các câu trả lời. Vui lòng thử lại."
+    for body in ("[" * 100_000 + "]" * 100_000, '{"answers": {"0": ' + "[" * 100_000 + "}}"):
+        response = client.post(url, body, "application/json")
+        assert (response.status_code, response.json()) == (400, malformed.json())
+    assert not attempt.responses.filter(answer__isnull=False).exists()

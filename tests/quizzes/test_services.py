@@ -301,3 +301,60 @@ def test_answer_keys_are_read_once_per_version_and_content(enrolled, django_asse
     # The same id with other content (a restored or rolled-back database) is read afresh.
     with django_assert_num_queries(1):
         answer_keys([(version.pk, "another fingerprint")])
+
+
+def question_with_unordered_choices():
+    """Choices placed 0, 0, none, 1, the first rewritten since (PostgreSQL then stores it after
+    the second): in the editor's order they are first, second, fourth, third."""
+    question = qf.question(
+        "single",
+        shuffle_choices=False,
+        choices=[
+            {"text": "first", "is_correct": True, "sort_order": 0},
+            {"text": "second", "sort_order": 0},
+            {"text": "unplaced", "sort_order": None},
+            {"text": "last placed", "sort_order": 1},
+        ],
+    )
+    Choice.objects.filter(question=question, text="first").update(feedback="rewritten")
+    in_order = ["first", "second", "last placed", "unplaced"]
+    by_text = dict(question.choices.values_list("text", "pk"))
+    return question, [by_text[text] for text in in_order]
+
+
+def test_snapshots_and_choice_order_follow_the_editors_order_on_every_database(enrolled):
+    course, user = enrolled
+    question, in_order = question_with_unordered_choices()
+    quiz = qf.quiz(course, questions=[question], shuffle_choices=False)
+    attempt = services.start_attempt(quiz=quiz, user=user, now=NOW)
+    response = attempt.responses.select_related("question_version").get()
+    assert response.choice_order == in_order
+    assert [c["id"] for c in response.question_version.data["choices"]] == in_order
+
+
+def test_a_regrade_versions_choices_in_the_editors_order(enrolled):
+    course, user = enrolled
+    question, in_order = question_with_unordered_choices()
+    quiz = qf.quiz(course, questions=[question], shuffle_choices=False)
+    attempt = services.start_attempt(quiz=quiz, user=user, now=NOW)
+    services.submit_attempt(attempt_id=attempt.pk, user=user, now=NOW)
+    question.text = "<p>Kết luận 57-KL/TW ban hành năm nào?</p>"  # a new version at regrade
+    question.save()
+
+    services.regrade_quiz(quiz=quiz, dry_run=False)
+
+    newest = QuestionVersion.objects.filter(question=question).order_by("-number").first()
+    assert newest.number == 2
+    assert [c["id"] for c in newest.data["choices"]] == in_order
+
+
+def test_slots_without_a_position_are_drawn_last_on_every_database(enrolled):
+    course, user = enrolled
+    unplaced, placed = qf.question("single"), qf.question("true_false")
+    quiz = qf.quiz(course, questions=[unplaced, placed])
+    quiz.slots.filter(question=unplaced).update(sort_order=None)
+    attempt = services.start_attempt(quiz=quiz, user=user, now=NOW)
+    drawn = attempt.responses.order_by("position").values_list(
+        "question_version__question_id", flat=True
+    )
+    assert list(drawn) == [placed.pk, unplaced.pk]
