@@ -22,6 +22,7 @@ from quizzes import selectors
 from quizzes.admin_forms import QuestionAdminForm
 from quizzes.models import Attempt, Question, QuestionCategory
 from quizzes.services import current_versions
+from quizzes.services.versions import choices_in_order
 
 
 class VersioningMixin:
@@ -30,7 +31,7 @@ class VersioningMixin:
     def save_instance(self):
         instance = super().save_instance()
         current_versions(
-            [Question.objects.prefetch_related("choices").get(pk=instance.pk)],
+            [Question.objects.prefetch_related(choices_in_order()).get(pk=instance.pk)],
             user=self.request.user,
         )
         return instance

@@ -19,7 +19,7 @@ from wagtail.log_actions import log
 from quizzes import formats
 from quizzes.formats import ParsedQuestion, ParseError, ParseResult
 from quizzes.models import Choice, Question, QuestionCategory
-from quizzes.services.versions import snapshot_of
+from quizzes.services.versions import choices_in_order, snapshot_of
 
 
 class QuestionImportRejected(Exception):
@@ -183,7 +183,7 @@ def questions_to_export(
     *, category: QuestionCategory | None = None, ids: Iterable[int] | None = None
 ) -> list[Question]:
     """The questions of a category, or a selection, with what exporting needs."""
-    questions = Question.objects.select_related("category").prefetch_related("choices")
+    questions = Question.objects.select_related("category").prefetch_related(choices_in_order())
     if category is not None:
         questions = questions.filter(category=category)
     if ids is not None:
