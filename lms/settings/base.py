@@ -105,7 +105,8 @@ LANGUAGES = [
     ("vi", _("Vietnamese")),
     ("en", _("English")),
 ]
-LOCALE_PATHS = [PROJECT_DIR / "locale"]
+# lms/locale first (ours), then Vietnamese for what Wagtail leaves in English.
+LOCALE_PATHS = [PROJECT_DIR / "locale", PROJECT_DIR / "wagtail_locale"]
 FORMAT_MODULE_PATH = ["lms.formats"]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
