@@ -209,16 +209,25 @@ class BulkStatusView(JobMixin, WagtailAdminTemplateMixin, TemplateView):
 class BulkDownloadView(JobMixin, View):
     def get(self, request, *args, **kwargs):
         job = self.get_job()
-        if job.state != BulkDownload.State.DONE or not job.zip_file:
+        if not zip_ready(job):
             raise Http404
-        try:
-            handle = job.zip_file.open("rb")
-        except OSError:
-            raise Http404 from None
-        tasks.record_bulk_download(job=job, actor=request.user)
-        return FileResponse(
-            handle, as_attachment=True, filename=zip_filename(job), content_type="application/zip"
-        )
+        return zip_download(job, actor=request.user)
+
+
+def zip_ready(job: BulkDownload) -> bool:
+    return job.state == BulkDownload.State.DONE and bool(job.zip_file)
+
+
+def zip_download(job: BulkDownload, *, actor) -> FileResponse:
+    """The finished ZIP as an attachment, its download recorded (admin and API alike)."""
+    try:
+        handle = job.zip_file.open("rb")
+    except OSError:
+        raise Http404 from None
+    tasks.record_bulk_download(job=job, actor=actor)
+    return FileResponse(
+        handle, as_attachment=True, filename=zip_filename(job), content_type="application/zip"
+    )
 
 
 def zip_filename(job: BulkDownload) -> str:

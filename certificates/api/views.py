@@ -6,7 +6,7 @@ Each endpoint calls what the HTML views call (``certificates.selectors``, ``serv
 Files (PDF, CSV, XLSX, ZIP) are served whatever the Accept header says; errors are JSON.
 """
 
-from django.http import FileResponse, Http404
+from django.http import FileResponse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_filters.utils import translate_validation
@@ -33,7 +33,7 @@ from certificates.bulk import BulkDownloadError
 from certificates.filters import InvalidFilter
 from certificates.forms import VerifyCodeForm, VerifyFileForm
 from certificates.models import BulkDownload, Certificate
-from certificates.views_bulk import zip_filename
+from certificates.views_bulk import zip_download, zip_ready
 from courses.api.schema import domain_errors, error_response
 from courses.api.views import APIViewSetMixin
 
@@ -274,13 +274,6 @@ class BulkDownloadAPIViewSet(APIViewSetMixin, viewsets.ReadOnlyModelViewSet):
     @file_download(url_path="zip", url_name="download")
     def download(self, request, pk=None):
         job = self.get_object()
-        if job.state != BulkDownload.State.DONE or not job.zip_file:
+        if not zip_ready(job):
             raise ZipNotReady()
-        try:
-            handle = job.zip_file.open("rb")
-        except OSError:
-            raise Http404 from None
-        tasks.record_bulk_download(job=job, actor=request.user)
-        return FileResponse(
-            handle, as_attachment=True, filename=zip_filename(job), content_type=ZIP
-        )
+        return zip_download(job, actor=request.user)
