@@ -10,6 +10,14 @@ class ZipNotReady(CertificateError):
     status = 409
 
 
+class ZipExpired(CertificateError):
+    code = "zip_expired"
+    message = _(
+        "The ZIP has expired: its file was deleted. Start a new one to download these certificates."
+    )
+    status = 410
+
+
 def described(error: BulkDownloadError) -> BulkDownloadError:
     """Bulk errors word their message when asked (``describe()``); the API's error handler reads
     ``message``."""

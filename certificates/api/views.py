@@ -20,7 +20,7 @@ from rest_framework.response import Response
 
 from certificates import exports, selectors, services, tasks
 from certificates.api import serializers
-from certificates.api.errors import ZipNotReady, described
+from certificates.api.errors import ZipExpired, ZipNotReady, described
 from certificates.api.filters import (
     FILTER_PARAMETERS,
     CertificateFilterSerializer,
@@ -269,11 +269,13 @@ class BulkDownloadAPIViewSet(APIViewSetMixin, viewsets.ReadOnlyModelViewSet):
     @extend_schema(
         summary=_("Download a finished ZIP"),
         tags=["register"],
-        responses={(200, ZIP): OpenApiTypes.BINARY, **domain_errors(ZipNotReady)},
+        responses={(200, ZIP): OpenApiTypes.BINARY, **domain_errors(ZipNotReady, ZipExpired)},
     )
     @file_download(url_path="zip", url_name="download")
     def download(self, request, pk=None):
         job = self.get_object()
+        if job.state == BulkDownload.State.EXPIRED:
+            raise ZipExpired()
         if not zip_ready(job):
             raise ZipNotReady()
         return zip_download(job, actor=request.user)

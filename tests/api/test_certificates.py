@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client, override_settings
 from django.urls import reverse
+from django.utils import timezone
 from wagtail.models import APIToken
 
 from certificates import services, tasks
@@ -485,6 +486,21 @@ def test_a_job_still_building_shows_progress_and_no_zip(login, register, start):
     assert job["download_url"] is None
     assert download.status_code == 409
     assert download.json()["code"] == "zip_not_ready"
+
+
+def test_an_expired_zip_says_so(world, login, register, start):
+    client = login("hr")
+    job = start(client, {}).json()
+    later = timezone.now() + datetime.timedelta(days=tasks.retention_days() + 1)
+    assert tasks.purge_expired_downloads(now=later) == 1
+
+    poll = client.get(reverse("api:certificate-zip-detail", args=[job["id"]])).json()
+    download = client.get(reverse("api:certificate-zip-download", args=[job["id"]]))
+
+    assert (poll["state"], poll["download_url"]) == ("expired", None)
+    assert download.status_code == 410
+    assert download.json()["code"] == "zip_expired"
+    assert "hết hạn" in download.json()["message"]
 
 
 def test_a_job_is_only_its_requesters(world, login, register, start):
