@@ -12,7 +12,6 @@ filter_querystring(request.GET)``.
 
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
-from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -33,6 +32,7 @@ from certificates.filters import (
     parse_filters,
 )
 from certificates.models import BulkDownload, Certificate
+from courses.admin_steps import PermissionRequiredMixin
 
 PERMISSION = "certificates.view_certificate"
 RECENT_JOBS = 10
@@ -60,21 +60,9 @@ def bulk_urlpatterns() -> list:
     ]
 
 
-def forbidden(request) -> TemplateResponse:
-    # Wagtail's admin turns a raised PermissionDenied into a redirect; answer 403 instead.
-    return TemplateResponse(
-        request,
-        "certificates/admin/bulk_forbidden.html",
-        {"header_title": _("Permission denied"), "page_title": _("Permission denied")},
-        status=403,
-    )
-
-
-class PermissionMixin:
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.has_perm(PERMISSION):
-            return forbidden(request)
-        return super().dispatch(request, *args, **kwargs)
+class PermissionMixin(PermissionRequiredMixin):
+    permission = PERMISSION
+    forbidden_template_name = "certificates/admin/bulk_forbidden.html"
 
 
 class JobMixin(PermissionMixin):

@@ -14,7 +14,6 @@ from contextlib import suppress
 from django import forms
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
-from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, path, reverse
 from django.utils.functional import cached_property
 from django.utils.text import capfirst
@@ -26,14 +25,14 @@ from wagtail.admin.admin_url_finder import AdminURLFinder
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from courses import roster, roster_services
+from courses.admin_steps import PermissionRequiredMixin, SessionStore
 from courses.conf import lms_settings
 from courses.models import Cohort
 from courses.roster import RowStatus
 from courses.spreadsheets import neutralise_formula
 
 PERMISSION = "courses.change_cohort"
-SESSION_KEY = "courses_roster_imports"
-KEPT_IMPORTS = 3  # previews and results kept per session
+IMPORTS = SessionStore("courses_roster_imports")  # previews and results, the newest 3
 
 
 def roster_urlpatterns() -> list:
@@ -65,40 +64,9 @@ def roster_urlpatterns() -> list:
     ]
 
 
-def forbidden(request) -> TemplateResponse:
-    # Wagtail's admin turns a raised PermissionDenied into a redirect; answer 403 instead.
-    return TemplateResponse(
-        request,
-        "courses/admin/roster_forbidden.html",
-        {"header_title": _("Permission denied"), "page_title": _("Permission denied")},
-        status=403,
-    )
-
-
-class RosterPermissionMixin:
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.has_perm(PERMISSION):
-            return forbidden(request)
-        return self.prepare() or super().dispatch(request, *args, **kwargs)
-
-    def prepare(self):
-        """Load what the view needs once permission is granted; a response ends the request."""
-        return None
-
-
-# Session storage of previews and results
-
-
-def _imports(request) -> dict:
-    return request.session.get(SESSION_KEY, {})
-
-
-def _keep(request, token: str, data: dict) -> None:
-    imports = {key: value for key, value in _imports(request).items() if key != token}
-    imports[token] = data
-    while len(imports) > KEPT_IMPORTS:
-        imports.pop(next(iter(imports)))
-    request.session[SESSION_KEY] = imports
+class RosterPermissionMixin(PermissionRequiredMixin):
+    permission = PERMISSION
+    forbidden_template_name = "courses/admin/roster_forbidden.html"
 
 
 class RosterAdminMixin(RosterPermissionMixin, WagtailAdminTemplateMixin):
@@ -132,7 +100,7 @@ class RosterAdminMixin(RosterPermissionMixin, WagtailAdminTemplateMixin):
         return context
 
     def stored(self, state: str) -> dict | None:
-        data = _imports(self.request).get(self.kwargs["token"])
+        data = IMPORTS.get(self.request, self.kwargs["token"])
         if data and data.get("cohort") == self.cohort.pk and data.get("state") == state:
             return data
         return None
@@ -176,7 +144,7 @@ class RosterUploadView(RosterAdminMixin, FormView):
 
     def form_valid(self, form):
         token = secrets.token_urlsafe(16)
-        _keep(
+        IMPORTS.keep(
             self.request,
             token,
             {
@@ -230,7 +198,7 @@ class PendingImportMixin(RosterAdminMixin):
         plan = roster_services.plan_roster(cohort=self.cohort, rows=self.validated_rows())
         # What the admin is shown is what Confirm will import.
         self.pending["expected"] = plan.statuses()
-        _keep(self.request, self.kwargs["token"], self.pending)
+        IMPORTS.keep(self.request, self.kwargs["token"], self.pending)
         enrolled_now = self.cohort.enrollments.count()
         context = self.get_context_data(
             plan=plan,
@@ -279,7 +247,7 @@ class RosterConfirmView(PendingImportMixin, TemplateView):
             return self.render_preview(error=str(error.message), changed=error.rows, status=409)
         except roster_services.RosterImportError as error:
             return self.render_preview(error=str(error.message), status=400)
-        _keep(
+        IMPORTS.keep(
             request,
             self.kwargs["token"],
             {

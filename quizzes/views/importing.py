@@ -16,7 +16,6 @@ from contextlib import suppress
 from django import forms
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
-from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, path, reverse
 from django.utils.http import content_disposition_header, urlencode
 from django.utils.text import capfirst, slugify
@@ -27,6 +26,7 @@ from wagtail.admin import messages
 from wagtail.admin.admin_url_finder import AdminURLFinder
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
+from courses.admin_steps import PermissionRequiredMixin, SessionStore
 from courses.text import strip_diacritics
 from quizzes import formats, importing
 from quizzes.formats import FORMAT_LABELS, Format, QuestionFileError, aiken, gift
@@ -38,8 +38,7 @@ from quizzes.scoring import QuestionType, to_decimal
 
 IMPORT_PERMISSION = "quizzes.add_question"
 EXPORT_PERMISSION = "quizzes.view_question"
-SESSION_KEY = "quizzes_question_imports"
-KEPT_IMPORTS = 3  # previews and results kept per session
+IMPORTS = SessionStore("quizzes_question_imports")  # uploads and results, the newest 3
 MAX_SELECTION = 5000
 
 
@@ -77,27 +76,9 @@ def importing_urlpatterns() -> list:
     ]
 
 
-def forbidden(request) -> TemplateResponse:
-    # Wagtail's admin turns a raised PermissionDenied into a redirect; answer 403 instead.
-    return TemplateResponse(
-        request,
-        "quizzes/admin/import_forbidden.html",
-        {"header_title": _("Permission denied"), "page_title": _("Permission denied")},
-        status=403,
-    )
-
-
-class PermissionMixin:
+class PermissionMixin(PermissionRequiredMixin):
     permission = IMPORT_PERMISSION
-
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.has_perm(self.permission):
-            return forbidden(request)
-        return self.prepare() or super().dispatch(request, *args, **kwargs)
-
-    def prepare(self):
-        """Load what the view needs once permission is granted; a response ends the request."""
-        return None
+    forbidden_template_name = "quizzes/admin/import_forbidden.html"
 
 
 def questions_url() -> str:
@@ -125,21 +106,6 @@ class AdminPageMixin(PermissionMixin, WagtailAdminTemplateMixin):
         context["upload_url"] = reverse("quizzes_import")
         context["questions_url"] = questions_url()
         return context
-
-
-# Session storage of uploads and results
-
-
-def _imports(request) -> dict:
-    return request.session.get(SESSION_KEY, {})
-
-
-def _keep(request, token: str, data: dict) -> None:
-    imports = {key: value for key, value in _imports(request).items() if key != token}
-    imports[token] = data
-    while len(imports) > KEPT_IMPORTS:
-        imports.pop(next(iter(imports)))
-    request.session[SESSION_KEY] = imports
 
 
 def _pack(data: bytes) -> str:
@@ -220,7 +186,7 @@ class QuestionImportView(AdminPageMixin, FormView):
 
     def form_valid(self, form):
         token = secrets.token_urlsafe(16)
-        _keep(
+        IMPORTS.keep(
             self.request,
             token,
             {
@@ -313,7 +279,7 @@ class PendingImportMixin(AdminPageMixin):
     template_name = "quizzes/admin/import_preview.html"
 
     def prepare(self):
-        data = _imports(self.request).get(self.kwargs["token"])
+        data = IMPORTS.get(self.request, self.kwargs["token"])
         if data and data.get("state") == "pending":
             self.pending = data
             return None
@@ -371,7 +337,7 @@ class ImportConfirmView(PendingImportMixin, TemplateView):
             outcome = importing.import_questions(**self.import_arguments(), user=request.user)
         except (importing.QuestionImportRejected, QuestionFileError) as error:
             return self.render_preview(error=error.message, status=400)
-        _keep(
+        IMPORTS.keep(
             request,
             self.kwargs["token"],
             {
@@ -402,7 +368,7 @@ class ImportResultView(AdminPageMixin, TemplateView):
         return _("Questions imported")
 
     def prepare(self):
-        self.done = _imports(self.request).get(self.kwargs["token"])
+        self.done = IMPORTS.get(self.request, self.kwargs["token"])
         if not self.done or self.done.get("state") != "done":
             raise Http404
         return None
