@@ -462,6 +462,16 @@ def test_the_upload_form_carries_a_csrf_token(admin_client, cohort):
     assert 'name="csrfmiddlewaretoken"' in text(admin_client.get(upload_url(cohort)))
 
 
+def test_the_upload_screen_names_its_cohort_under_the_title(admin_client, cohort):
+    html = text(admin_client.get(upload_url(cohort)))
+
+    header = html[
+        html.index('id="header-title"') : html.index("</div>", html.index('id="header-title"'))
+    ]
+    assert "Import delegates" in header
+    assert cohort.name in header and cohort.course.title in header
+
+
 # Templates
 
 
