@@ -611,6 +611,21 @@ def _on_term(signum, frame):
     raise SystemExit(128 + signum)
 
 
+def setup_and_migrate(url: str) -> dict[str, str]:
+    """Point this process's Django at the bench database, migrate it, and return the
+    environment the server is started with."""
+    os.environ.update({"DJANGO_SETTINGS_MODULE": SETTINGS, "DATABASE_URL": url})
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    started = time.monotonic()
+    call_command("migrate", interactive=False, verbosity=0)
+    say(f"  migrated in {time.monotonic() - started:.1f} s")
+    return dict(os.environ)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     signal.signal(signal.SIGALRM, _on_alarm)
@@ -625,20 +640,10 @@ def main(argv: list[str] | None = None) -> int:
         notes.append(note)
         say(f"NOTE: {note}")
     say(f"  {database}")
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": SETTINGS, "DATABASE_URL": url}
-    os.environ.update({"DJANGO_SETTINGS_MODULE": SETTINGS, "DATABASE_URL": url})
-
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+    env = setup_and_migrate(url)
     from django.db import connections
 
     from benchmarks.seed import seed
-
-    started = time.monotonic()
-    call_command("migrate", interactive=False, verbosity=0)
-    say(f"  migrated in {time.monotonic() - started:.1f} s")
 
     say("== Seeding")
     seeded = seed(modules=args.modules)

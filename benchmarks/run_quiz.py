@@ -31,6 +31,7 @@ from benchmarks.run import (  # noqa: E402
     database_backends,
     environment,
     prepare_database,
+    setup_and_migrate,
 )
 
 RESULTS = ROOT / "benchmarks" / "results"
@@ -471,21 +472,11 @@ def main(argv: list[str] | None = None) -> int:
         say(f"INVALID: {note}")
         return 2
     say(f"  {database}")
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": SETTINGS, "DATABASE_URL": url}
-    os.environ.update({"DJANGO_SETTINGS_MODULE": SETTINGS, "DATABASE_URL": url})
-
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+    env = setup_and_migrate(url)
     from django.db import connections
 
     from benchmarks.quiz_bench import Meter
     from benchmarks.quiz_seed import seed
-
-    started = time.monotonic()
-    call_command("migrate", interactive=False, verbosity=0)
-    say(f"  migrated in {time.monotonic() - started:.1f} s")
 
     needed = QUERY_DELEGATES + WARM_DELEGATES + args.conference
     if not args.skip_endpoints:
