@@ -21,7 +21,9 @@ def keys(path) -> set[tuple]:
 
 
 def wagtail_catalogues(language: str) -> list[str]:
-    return glob.glob(str(WAGTAIL / "**" / "locale" / language / "LC_MESSAGES" / "django.po"), recursive=True)
+    return glob.glob(
+        str(WAGTAIL / "**" / "locale" / language / "LC_MESSAGES" / "django.po"), recursive=True
+    )
 
 
 @pytest.fixture(scope="module")

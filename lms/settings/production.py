@@ -4,6 +4,7 @@ import os
 
 from django.core.exceptions import ImproperlyConfigured
 
+from . import shared_cache
 from .base import *  # noqa: F403
 from .base import DATABASES
 
@@ -43,14 +44,7 @@ STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage",
 }
 
-if os.environ.get("REDIS_URL"):
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": os.environ["REDIS_URL"],
-        }
-    }
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+shared_cache.configure(globals())
 
 MAILERS = {
     "default": {
