@@ -26,6 +26,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from benchmarks.run import add_cache_arguments  # noqa: E402
+
 RESULTS = ROOT / "benchmarks" / "results"
 KINDS = ("reference", "start", "save", "submit")
 
@@ -40,12 +42,17 @@ def main(argv: list[str] | None = None) -> int:
             "BENCH_QUIZ_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/lms_quiz_bench"
         ),
     )
+    add_cache_arguments(parser)
     args = parser.parse_args(argv)
     from benchmarks import cpu
 
     os.environ.update(
         {"DJANGO_SETTINGS_MODULE": "lms.settings.bench", "DATABASE_URL": args.database_url}
     )
+    if args.no_redis:  # as run_quiz.py: production's cache and sessions, in Redis by default
+        os.environ.pop("REDIS_URL", None)
+    else:
+        os.environ["REDIS_URL"] = args.redis_url
     import django
 
     django.setup()

@@ -1,6 +1,7 @@
 """Seed the quiz benchmark database: a course with two modules and a 20-question quiz (5 a page,
 no time limit), and delegates enrolled in it, each with a session made directly in the session
-table (no login round trip) and the one CSRF cookie the load client sends.
+table (no login round trip), and in the session cache too when sessions are cached (as a login
+writes them), and the one CSRF cookie the load client sends.
 
 Also the answer plan: which answer each delegate gives at each position, and the score it must
 get, so a run can be checked against the database afterwards. Call ``seed`` after
@@ -18,6 +19,7 @@ from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_K
 from django.contrib.auth.hashers import make_password
 from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.sessions.models import Session
+from django.core.cache import caches
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 from wagtail.models import Page, Site
@@ -253,6 +255,13 @@ def add_delegates(course: CoursePage, count: int, *, first: int = 0) -> list[Del
         cookie = f"{settings.SESSION_COOKIE_NAME}={key}; {settings.CSRF_COOKIE_NAME}={CSRF_TOKEN}"
         delegates.append(Delegate(index=n, user_id=user.pk, cookie=cookie))
     Session.objects.bulk_create(sessions, batch_size=1000)
+    if settings.SESSION_ENGINE == "django.contrib.sessions.backends.cached_db":
+        from django.contrib.sessions.backends.cached_db import KEY_PREFIX
+
+        caches[settings.SESSION_CACHE_ALIAS].set_many(
+            {KEY_PREFIX + s.session_key: store.decode(s.session_data) for s in sessions},
+            timeout=int((expires - now).total_seconds()),
+        )
     return delegates
 
 

@@ -34,6 +34,7 @@ from benchmarks import cpu, load  # noqa: E402
 RESULTS = ROOT / "benchmarks" / "results"
 SETTINGS = "lms.settings.bench"
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/lms_bench"
+DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/15"
 HOST = "127.0.0.1"
 TARGET_RATIO = 0.70
 # What proves the module page is the enrolled delegate's: the progress bar and the current item.
@@ -71,6 +72,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "(default $BENCH_DATABASE_URL or %(default)s)",
     )
     parser.add_argument("--sqlite", action="store_true", help="use SQLite, not PostgreSQL")
+    add_cache_arguments(parser)
     parser.add_argument(
         "--client",
         choices=["auto", "wrk", "python"],
@@ -130,6 +132,48 @@ def prepare_database(url: str, *, force_sqlite: bool) -> tuple[str, str, str]:
             "numbers are NOT comparable with a PostgreSQL run.",
         )
     return url, f"PostgreSQL {version} ({name})", ""
+
+
+# Cache
+
+
+def add_cache_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--redis-url",
+        default=os.environ.get("BENCH_REDIS_URL", DEFAULT_REDIS_URL),
+        help="Redis database to empty and use for the cache and sessions, as production does "
+        "with REDIS_URL (default $BENCH_REDIS_URL or %(default)s)",
+    )
+    parser.add_argument(
+        "--no-redis",
+        action="store_true",
+        help="per-process LocMem cache and database sessions, as production without REDIS_URL",
+    )
+
+
+def prepare_cache(url: str, *, disabled: bool) -> tuple[str | None, str, str]:
+    """Empty the bench's Redis database, which the server then uses as production does with
+    REDIS_URL (the cache, and cached sessions). Returns (url or None, description, note):
+    without Redis the run uses production's other set-up, a per-process cache and database
+    sessions, and says so."""
+    if disabled:
+        return None, "LocMem per process, sessions in the database (--no-redis)", ""
+    import redis
+
+    client = redis.Redis.from_url(url, socket_connect_timeout=5)
+    try:
+        version = client.info("server")["redis_version"]
+        client.flushdb()
+    except redis.RedisError as error:
+        return (
+            None,
+            "LocMem per process, sessions in the database",
+            f"Redis unreachable at {url} ({error}): the cache is per process and sessions are "
+            "read from the database, as production without REDIS_URL.",
+        )
+    finally:
+        client.close()
+    return url, f"Redis {version} ({url}): the cache and cached_db sessions", ""
 
 
 # Server
@@ -555,9 +599,10 @@ def markdown(report: dict) -> str:
     return f"""# Module page benchmark, {report["generated_at"]}
 {notes}
 {env["cpus"]} cores, Python {env["python"]}, Django {env["django"]}, Wagtail {env["wagtail"]},
-{env["database"]}; gunicorn {settings["workers"]} sync workers; load generator
-{settings["client"]}, {settings["concurrency"]} connections, {settings["rounds"]} rounds of
-{settings["seconds"]:g} s per URL (medians of the rounds). Module body:
+{env["database"]}; cache: {env["cache"]};
+gunicorn {settings["workers"]} sync workers; load generator {settings["client"]},
+{settings["concurrency"]} connections, {settings["rounds"]} rounds of {settings["seconds"]:g} s
+per URL (medians of the rounds). Module body:
 {report["content"]["body_words"]} words in {report["content"]["body_blocks"]} blocks.
 
 | {" | ".join(HEADERS)} |
@@ -586,7 +631,7 @@ def _mean_other(load_results: dict) -> float | None:
     return round(statistics.fmean(values), 3) if values else None
 
 
-def environment(database: str) -> dict:
+def environment(database: str, cache: str) -> dict:
     import django
     import wagtail
 
@@ -597,6 +642,7 @@ def environment(database: str) -> dict:
         "django": django.get_version(),
         "wagtail": wagtail.__version__,
         "database": database,
+        "cache": cache,
     }
 
 
@@ -611,10 +657,14 @@ def _on_term(signum, frame):
     raise SystemExit(128 + signum)
 
 
-def setup_and_migrate(url: str) -> dict[str, str]:
-    """Point this process's Django at the bench database, migrate it, and return the
-    environment the server is started with."""
+def setup_and_migrate(url: str, redis_url: str | None) -> dict[str, str]:
+    """Point this process's Django at the bench database (and Redis, when there is one),
+    migrate it, and return the environment the server is started with."""
     os.environ.update({"DJANGO_SETTINGS_MODULE": SETTINGS, "DATABASE_URL": url})
+    if redis_url:
+        os.environ["REDIS_URL"] = redis_url
+    else:
+        os.environ.pop("REDIS_URL", None)
     import django
 
     django.setup()
@@ -640,7 +690,12 @@ def main(argv: list[str] | None = None) -> int:
         notes.append(note)
         say(f"NOTE: {note}")
     say(f"  {database}")
-    env = setup_and_migrate(url)
+    redis_url, cache, note = prepare_cache(args.redis_url, disabled=args.no_redis)
+    if note:
+        notes.append(note)
+        say(f"NOTE: {note}")
+    say(f"  cache: {cache}")
+    env = setup_and_migrate(url, redis_url)
     from django.db import connections
 
     from benchmarks.seed import seed
@@ -702,7 +757,7 @@ def main(argv: list[str] | None = None) -> int:
 
     report = {
         "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "environment": environment(database),
+        "environment": environment(database, cache),
         "notes": notes,
         "settings": {
             "client": loader.name,

@@ -28,8 +28,10 @@ from benchmarks import cpu  # noqa: E402
 from benchmarks.run import (  # noqa: E402
     BenchmarkInvalid,
     Gunicorn,
+    add_cache_arguments,
     database_backends,
     environment,
+    prepare_cache,
     prepare_database,
     setup_and_migrate,
 )
@@ -90,6 +92,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="PostgreSQL database to drop and recreate; its name must contain 'bench' "
         "(default $BENCH_QUIZ_DATABASE_URL or %(default)s)",
     )
+    add_cache_arguments(parser)
     parser.add_argument(
         "--time-limit", type=int, default=600, help="abort the whole run after this many seconds"
     )
@@ -351,7 +354,8 @@ def markdown(report: dict) -> str:
     parts = [
         f"# Quiz benchmark, {report['generated_at']}\n{notes}",
         f"{env['cpus']} cores, Python {env['python']}, Django {env['django']}, Wagtail "
-        f"{env['wagtail']}, {env['database']}; gunicorn {settings['workers']} sync workers "
+        f"{env['wagtail']}, {env['database']}; cache: {env['cache']}; "
+        f"gunicorn {settings['workers']} sync workers "
         f"(persistent database connections); load client: {settings['client']}.",
     ]
     if report.get("endpoints"):
@@ -472,7 +476,12 @@ def main(argv: list[str] | None = None) -> int:
         say(f"INVALID: {note}")
         return 2
     say(f"  {database}")
-    env = setup_and_migrate(url)
+    redis_url, cache, note = prepare_cache(args.redis_url, disabled=args.no_redis)
+    if note:
+        notes.append(note)
+        say(f"NOTE: {note}")
+    say(f"  cache: {cache}")
+    env = setup_and_migrate(url, redis_url)
     from django.db import connections
 
     from benchmarks.quiz_bench import Meter
@@ -535,7 +544,7 @@ def main(argv: list[str] | None = None) -> int:
     report.update(
         {
             "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
-            "environment": environment(database),
+            "environment": environment(database, cache),
             "notes": notes,
             "settings": {
                 "client": "asyncio raw HTTP/1.1, one connection a request (benchmarks/"

@@ -4,6 +4,7 @@ Used by ``benchmarks/run.py`` (``make bench``); never deploy these. The database
 ``DATABASE_URL``, which the runner points at its own throw-away database.
 """
 
+from . import shared_cache
 from .base import *  # noqa: F403
 from .base import DATABASES, INSTALLED_APPS
 
@@ -18,6 +19,9 @@ ROOT_URLCONF = "benchmarks.benchapp.urls"
 # 60 s so each worker keeps one database backend for the whole run, whose CPU the runner reads.
 DATABASES["default"]["CONN_MAX_AGE"] = 600
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+
+# As in production: the cache and sessions in Redis when the runner passes REDIS_URL.
+shared_cache.configure(globals())
 
 # Plain HTTP on loopback: no SSL redirect, no secure-only cookies.
 SECURE_SSL_REDIRECT = False
