@@ -1,5 +1,6 @@
 """Writes: enrolment, completion, registration, trainer access. Views and the API call these."""
 
+import functools
 from datetime import datetime
 
 from django.contrib.auth import get_user_model
@@ -21,6 +22,7 @@ from courses.models import (
     Enrollment,
     Province,
 )
+from courses.prepared import Columns, Prepared
 from courses.progress import Item, compute_progress
 from courses.selectors import outline_items
 from courses.signals import course_completed
@@ -228,23 +230,58 @@ def complete_item(
     return completion
 
 
-def _locked_enrollment(*, user: AbstractBaseUser, page: Page) -> Enrollment | None:
-    """The delegate's enrolment in the course holding ``page`` (its parent), with the course,
-    in one read; its row locked until the transaction ends, so that completions of one
-    enrolment are recorded one at a time and "this completed the course" is decided once."""
-    return (
+# What completing an item reads of the course: its outline's cache key and, on a miss, where its
+# items are. Anything else a ``course_completed`` receiver reads loads on demand.
+OUTLINE_COURSE_FIELDS = ("id", "page_ptr", "path", "depth", "outline_version")
+
+
+@functools.cache
+def _enrollment_columns() -> tuple[Columns, Columns]:
+    return Columns.of(Enrollment), Columns.of(CoursePage, OUTLINE_COURSE_FIELDS)
+
+
+# Built once (``courses.prepared``): every pass of a quiz runs it.
+_ENROLLMENT_IN_COURSE_LOCKED = Prepared(
+    lambda user_id, course_path: (
         Enrollment.objects.select_for_update(of=("self",))
-        .select_related("course")
-        .filter(user=user, course__path=page.path[: -page.steplen])
-        .first()
-    )
+        .filter(user_id=user_id, course__path=course_path)
+        .values_list(
+            *_enrollment_columns()[0].lookups(), *_enrollment_columns()[1].lookups("course__")
+        )
+    ),
+    user_id=int,
+    course_path=str,
+)
+
+
+def _locked_enrollment(*, user: AbstractBaseUser, page: Page) -> Enrollment | None:
+    """The delegate's enrolment in the course holding ``page`` (its parent), with the course's
+    outline columns, in one read; its row locked until the transaction ends, so that
+    completions of one enrolment are recorded one at a time and "this completed the course" is
+    decided once."""
+    query = _ENROLLMENT_IN_COURSE_LOCKED
+    row = query.first(user_id=user.pk, course_path=page.path[: -page.steplen])
+    if row is None:
+        return None
+    enrollment_columns, course_columns = _enrollment_columns()
+    split = len(enrollment_columns.attnames)
+    enrollment = enrollment_columns.instance(row[:split], using=query.db)
+    enrollment.course = course_columns.instance(row[split:], using=query.db)
+    return enrollment
+
+
+_COMPLETIONS = Prepared(
+    lambda enrollment_id: (
+        Completion.objects.filter(enrollment_id=enrollment_id)
+        .order_by()
+        .values_list("pk", "page_id", "completed_at")
+    ),
+    enrollment_id=int,
+)
 
 
 def _complete(enrollment: Enrollment, *, page: Page, now: datetime) -> Completion:
-    done = {
-        row[1]: row
-        for row in enrollment.completions.order_by().values_list("pk", "page_id", "completed_at")
-    }
+    done = {row[1]: row for row in _COMPLETIONS.rows(enrollment_id=enrollment.pk)}
     if page.pk in done:  # completing again (a regrade, a second pass) is not new activity
         pk, _page_id, completed_at = done[page.pk]
         changes = {}

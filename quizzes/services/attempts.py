@@ -19,6 +19,7 @@ from courses import exceptions as course_exceptions
 from courses import services as course_services
 from courses.conf import lms_settings
 from courses.models import Enrollment
+from courses.prepared import Columns, Prepared
 from quizzes import exceptions
 from quizzes.answers import InvalidAnswer, clean_answer, for_scoring
 from quizzes.layout import NotEnoughQuestions, SlotSpec, draw_questions, order_choices, paginate
@@ -164,6 +165,26 @@ SCORING_QUIZ_FIELDS = (
 )
 
 
+@functools.cache
+def _locking(*, for_scoring: bool, by_user: bool) -> tuple[Prepared, Columns, Columns | None]:
+    """The query that locks an attempt, and the columns it reads (built once: every autosave
+    and submit runs it)."""
+    attempt_columns = Columns.of(Attempt)
+    quiz_columns = Columns.of(QuizPage, ("id", "page_ptr", *SCORING_QUIZ_FIELDS))
+    lookups = attempt_columns.lookups()
+    if for_scoring:
+        lookups += quiz_columns.lookups("quiz__")
+
+    def build(attempt_id, user_id=None):
+        attempts = Attempt.objects.select_for_update(of=("self",)).filter(pk=attempt_id)
+        if by_user:
+            attempts = attempts.filter(user_id=user_id)
+        return attempts.values_list(*lookups)
+
+    kinds = {"attempt_id": int, "user_id": int} if by_user else {"attempt_id": int}
+    return Prepared(build, **kinds), attempt_columns, quiz_columns if for_scoring else None
+
+
 def _locked(
     attempt_id: int, user: AbstractBaseUser | None, *, for_scoring: bool = False
 ) -> Attempt:
@@ -171,17 +192,17 @@ def _locked(
     nothing of the quiz; ``for_scoring`` joins the few of its columns that scoring and recording
     a pass read, rather than read them apart. Raises ``Attempt.DoesNotExist`` when ``user`` is
     given and the attempt is not theirs."""
-    attempts = Attempt.objects.select_for_update(of=("self",))
-    if for_scoring:
-        attempts = attempts.select_related("quiz").only(
-            *(f.name for f in Attempt._meta.concrete_fields),
-            *(f"quiz__{name}" for name in SCORING_QUIZ_FIELDS),
-        )
-    if user is not None:
-        attempts = attempts.filter(user=user)
-    attempt = attempts.filter(pk=attempt_id).first()
-    if attempt is None:
+    query, attempt_columns, quiz_columns = _locking(
+        for_scoring=for_scoring, by_user=user is not None
+    )
+    owner = {} if user is None else {"user_id": user.pk}
+    row = query.first(attempt_id=attempt_id, **owner)
+    if row is None:
         raise Attempt.DoesNotExist
+    split = len(attempt_columns.attnames)
+    attempt = attempt_columns.instance(row[:split], using=query.db)
+    if quiz_columns is not None:
+        attempt.quiz = quiz_columns.instance(row[split:], using=query.db)
     if user is not None:
         attempt.user = user  # known already: scoring a pass need not read it again
     return attempt
@@ -214,18 +235,34 @@ def save_answers(
     return result
 
 
+# The stored answers between two positions (a page's), built once: every autosave runs it.
+_ANSWERS_BETWEEN = Prepared(
+    lambda attempt_id, first, last: Response.objects.filter(
+        attempt_id=attempt_id, position__gte=first, position__lte=last
+    ).values_list(
+        "pk",
+        "position",
+        "answer",
+        "revision",
+        "question_version_id",
+        "question_version__fingerprint",
+        named=True,
+    ),
+    attempt_id=int,
+    first=int,
+    last=int,
+)
+
+
 def _write_answers(attempt, answers, seen_revisions, now) -> SaveResult:
+    if not answers:
+        return SaveResult(deadline_at=attempt.deadline_at)
     stored = {
         row.position: row
-        for row in attempt.responses.filter(position__in=list(answers)).values_list(
-            "pk",
-            "position",
-            "answer",
-            "revision",
-            "question_version_id",
-            "question_version__fingerprint",
-            named=True,
+        for row in _ANSWERS_BETWEEN.rows(
+            attempt_id=attempt.pk, first=min(answers), last=max(answers)
         )
+        if row.position in answers
     }
     if any(position not in stored for position in answers):
         raise exceptions.NotInAttempt()
@@ -349,11 +386,12 @@ SCORE_FIELDS = [
 ]
 
 
-def rescore(attempt: Attempt) -> None:
-    """Score a submitted attempt from its stored answers and grades (idempotent), and record
-    a pass towards course completion."""
-    rows = list(
-        attempt.responses.order_by("position").values_list(
+# Built once: every submit runs it.
+_RESPONSES_FOR_SCORING = Prepared(
+    lambda attempt_id: (
+        Response.objects.filter(attempt_id=attempt_id)
+        .order_by("position")
+        .values_list(
             "pk",
             "answer",
             "manual_grade",
@@ -363,7 +401,15 @@ def rescore(attempt: Attempt) -> None:
             "question_version__fingerprint",
             named=True,
         )
-    )
+    ),
+    attempt_id=int,
+)
+
+
+def rescore(attempt: Attempt) -> None:
+    """Score a submitted attempt from its stored answers and grades (idempotent), and record
+    a pass towards course completion."""
+    rows = _RESPONSES_FOR_SCORING.rows(attempt_id=attempt.pk)
     by_version = answer_keys(
         (row.question_version_id, row.question_version__fingerprint) for row in rows
     )

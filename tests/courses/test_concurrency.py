@@ -9,10 +9,12 @@ from collections import Counter
 from collections.abc import Callable
 
 import pytest
-from django.db import connection, connections
+from django.db import connection, connections, transaction
+from django.db.transaction import TransactionManagementError
 
 from courses import exceptions, services
 from courses.models import Completion, Enrollment
+from courses.prepared import Prepared
 from tests import factories
 
 ON_POSTGRESQL = connection.vendor == "postgresql"
@@ -108,3 +110,39 @@ def test_eight_simultaneous_completions_of_the_last_module_complete_the_course_o
     enrollment.refresh_from_db()
     assert enrollment.completed_at is not None
     assert [e.pk for e in course_completed_calls] == [enrollment.pk]
+
+
+# Prepared queries (courses.prepared) across real transactions and threads
+
+
+def test_locking_needs_a_transaction():
+    enrollment = factories.EnrollmentFactory()
+    query = Prepared(
+        lambda pk: Enrollment.objects.select_for_update().filter(pk=pk).values_list("pk"), pk=int
+    )
+    with pytest.raises(TransactionManagementError):
+        query.rows(pk=enrollment.pk)
+    with transaction.atomic():
+        assert query.rows(pk=enrollment.pk) == [(enrollment.pk,)]
+    with pytest.raises(TransactionManagementError):  # also once built
+        query.rows(pk=enrollment.pk)
+
+
+def test_each_thread_runs_on_its_own_connection():
+    enrollment = factories.EnrollmentFactory()
+    query = Prepared(lambda pk: Enrollment.objects.filter(pk=pk).values_list("pk"), pk=int)
+    assert query.rows(pk=enrollment.pk) == [(enrollment.pk,)]
+    seen = []
+
+    def in_thread():
+        try:
+            seen.append(query.rows(pk=enrollment.pk))
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=in_thread)
+    thread.start()
+    thread.join()
+
+    assert seen == [[(enrollment.pk,)]]
+    assert len(query._compiled) >= 1
