@@ -180,3 +180,18 @@ class Columns:
 
     def instance(self, values: Sequence[Any], *, using: str = DEFAULT_DB_ALIAS) -> Model:
         return self.model.from_db(using, self.attnames, values)
+
+
+def instances(row: Sequence[Any], *columns: Columns, using: str) -> list[Model | None]:
+    """One instance per ``columns``, from consecutive parts of ``row`` (a query that selected
+    their ``lookups()`` one after the other); None for a part whose primary key is NULL, the
+    related row a LEFT JOIN did not find."""
+    made: list[Model | None] = []
+    start = 0
+    for part in columns:
+        values = row[start : start + len(part.attnames)]
+        start += len(part.attnames)
+        pk = part.model._meta.pk.attname
+        missing = pk in part.attnames and values[part.attnames.index(pk)] is None
+        made.append(None if missing else part.instance(values, using=using))
+    return made

@@ -22,7 +22,7 @@ from courses.models import (
     Enrollment,
     Province,
 )
-from courses.prepared import Columns, Prepared
+from courses.prepared import Columns, Prepared, instances
 from courses.progress import Item, compute_progress
 from courses.selectors import outline_items
 from courses.signals import course_completed
@@ -263,10 +263,7 @@ def _locked_enrollment(*, user: AbstractBaseUser, page: Page) -> Enrollment | No
     row = query.first(user_id=user.pk, course_path=page.path[: -page.steplen])
     if row is None:
         return None
-    enrollment_columns, course_columns = _enrollment_columns()
-    split = len(enrollment_columns.attnames)
-    enrollment = enrollment_columns.instance(row[:split], using=query.db)
-    enrollment.course = course_columns.instance(row[split:], using=query.db)
+    enrollment, enrollment.course = instances(row, *_enrollment_columns(), using=query.db)
     return enrollment
 
 

@@ -19,7 +19,7 @@ from courses import exceptions as course_exceptions
 from courses import services as course_services
 from courses.conf import lms_settings
 from courses.models import Enrollment
-from courses.prepared import Columns, Prepared
+from courses.prepared import Columns, Prepared, instances
 from quizzes import exceptions
 from quizzes.answers import InvalidAnswer, clean_answer, for_scoring
 from quizzes.layout import NotEnoughQuestions, SlotSpec, draw_questions, order_choices, paginate
@@ -199,10 +199,10 @@ def _locked(
     row = query.first(attempt_id=attempt_id, **owner)
     if row is None:
         raise Attempt.DoesNotExist
-    split = len(attempt_columns.attnames)
-    attempt = attempt_columns.instance(row[:split], using=query.db)
-    if quiz_columns is not None:
-        attempt.quiz = quiz_columns.instance(row[split:], using=query.db)
+    if quiz_columns is None:
+        attempt = attempt_columns.instance(row, using=query.db)
+    else:
+        attempt, attempt.quiz = instances(row, attempt_columns, quiz_columns, using=query.db)
     if user is not None:
         attempt.user = user  # known already: scoring a pass need not read it again
     return attempt

@@ -165,3 +165,26 @@ def test_the_auth_backend_gives_the_user_as_the_orm_does(enrollment):
 
     user_model.objects.filter(pk=enrollment.user_id).update(is_active=False)
     assert backend.get_user(enrollment.user_id) is None  # as ModelBackend: inactive users are out
+
+
+def test_enrollment_for_gives_the_enrolment_with_its_cohort_or_none(enrollment):
+    from courses import selectors
+
+    course = CoursePage.objects.get(pk=enrollment.course_id)
+    found = selectors.enrollment_for(user=enrollment.user, course=course)
+    assert found.pk == enrollment.pk
+    assert found.get_deferred_fields() == set()
+    assert found.cohort is None  # the LEFT JOIN found no cohort
+
+    cohort = factories.CohortFactory(course=course)
+    Enrollment.objects.filter(pk=enrollment.pk).update(cohort=cohort)
+    with CaptureQueriesContext(connection) as captured:
+        found = selectors.enrollment_for(user=enrollment.user, course=course)
+        assert (found.cohort.pk, found.cohort.name, found.cohort.venue) == (
+            cohort.pk,
+            cohort.name,
+            cohort.venue,
+        )
+    assert len(captured.captured_queries) == 1  # the cohort came with the enrolment
+
+    assert selectors.enrollment_for(user=factories.delegate(), course=course) is None
