@@ -231,13 +231,17 @@ def complete_item(
 
 
 # What completing an item reads of the course: its outline's cache key and, on a miss, where its
-# items are. Anything else a ``course_completed`` receiver reads loads on demand.
-OUTLINE_COURSE_FIELDS = ("id", "page_ptr", "path", "depth", "outline_version")
+# items are; what the replies show of it (the "completed" message and its link, the API's brief
+# course). Anything else, e.g. what a ``course_completed`` receiver reads, loads on demand.
+COMPLETION_COURSE_FIELDS = (
+    *("id", "page_ptr", "path", "depth", "outline_version"),
+    *("title", "code", "url_path"),
+)
 
 
 @functools.cache
 def _enrollment_columns() -> tuple[Columns, Columns]:
-    return Columns.of(Enrollment), Columns.of(CoursePage, OUTLINE_COURSE_FIELDS)
+    return Columns.of(Enrollment), Columns.of(CoursePage, COMPLETION_COURSE_FIELDS)
 
 
 # Built once (``courses.prepared``): every pass of a quiz runs it.
@@ -256,7 +260,7 @@ _ENROLLMENT_IN_COURSE_LOCKED = Prepared(
 
 def _locked_enrollment(*, user: AbstractBaseUser, page: Page) -> Enrollment | None:
     """The delegate's enrolment in the course holding ``page`` (its parent), with the course's
-    outline columns, in one read; its row locked until the transaction ends, so that
+    ``COMPLETION_COURSE_FIELDS``, in one read; its row locked until the transaction ends, so that
     completions of one enrolment are recorded one at a time and "this completed the course" is
     decided once."""
     query = _ENROLLMENT_IN_COURSE_LOCKED

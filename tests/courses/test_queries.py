@@ -185,3 +185,53 @@ def test_the_catalogue_costs_the_same_queries_with_1_or_5_courses(
     url = index.url
     with django_assert_num_queries(expected):
         warm.get(url)
+
+
+# Marking a module complete: session, user, the page and its specific row, the view restrictions,
+# the enrolment locked with the course's completion columns, its completions, the INSERT and the
+# enrolment's UPDATE, the site and the completed items for the next item's link. The course's
+# title and URL come with the enrolment: the last module's "course completed" reads them from it,
+# and needs no next item.
+COMPLETE_MODULE_QUERIES = 11
+
+
+def test_marking_modules_complete_costs_the_same_queries_up_to_the_last(
+    warm, delegate_user, django_assert_num_queries
+):
+    course = enrolled_course(delegate_user, modules=3)  # the first is complete
+    modules = list(course.get_children().order_by("path"))
+    warm.get(module_url(course))
+
+    for module, queries in zip(
+        modules[1:], [COMPLETE_MODULE_QUERIES, COMPLETE_MODULE_QUERIES - 1], strict=True
+    ):
+        with django_assert_num_queries(queries):
+            response = warm.post(reverse("courses:complete", args=[module.pk]))
+        assert response.status_code == 302
+
+    assert response["Location"] == course.url  # the last one completed the course
+
+
+def test_the_api_marks_a_module_complete_in_a_constant_number_of_queries(
+    warm, delegate_user, django_assert_num_queries
+):
+    small = enrolled_course(delegate_user, modules=3)
+    large = enrolled_course(delegate_user, modules=12)
+    counts = []
+    for course in (small, large):
+        url = reverse("api:item-complete", args=[module_url_pk(course)])
+        with CaptureQueriesContext(connection) as queries:
+            response = warm.post(url)
+        assert response.status_code == 200, response.content
+        assert response.json()["enrolment"]["course"]["title"] == course.title
+        assert response.json()["enrolment"]["course"]["code"] == course.code
+        counts.append(len(queries))
+
+    assert counts[0] == counts[1]
+    assert not any(
+        q["sql"].startswith('SELECT "courses_coursepage"."code"') for q in queries.captured_queries
+    )  # the brief course came with the enrolment, not a column at a time
+
+
+def module_url_pk(course) -> int:
+    return course.get_children().order_by("path")[1].pk
