@@ -151,11 +151,20 @@ def add_cache_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def prepare_cache(url: str, *, disabled: bool) -> tuple[str | None, str, str]:
+def prepare_cache(args: argparse.Namespace, notes: list[str]) -> tuple[str | None, str]:
     """Empty the bench's Redis database, which the server then uses as production does with
-    REDIS_URL (the cache, and cached sessions). Returns (url or None, description, note):
-    without Redis the run uses production's other set-up, a per-process cache and database
-    sessions, and says so."""
+    REDIS_URL (the cache, and cached sessions). Returns (url or None, description): without
+    Redis the run uses production's other set-up, a per-process cache and database sessions,
+    and says so in ``notes``."""
+    url, description, note = _redis(args.redis_url, disabled=args.no_redis)
+    if note:
+        notes.append(note)
+        say(f"NOTE: {note}")
+    say(f"  cache: {description}")
+    return url, description
+
+
+def _redis(url: str, *, disabled: bool) -> tuple[str | None, str, str]:
     if disabled:
         return None, "LocMem per process, sessions in the database (--no-redis)", ""
     import redis
@@ -690,11 +699,7 @@ def main(argv: list[str] | None = None) -> int:
         notes.append(note)
         say(f"NOTE: {note}")
     say(f"  {database}")
-    redis_url, cache, note = prepare_cache(args.redis_url, disabled=args.no_redis)
-    if note:
-        notes.append(note)
-        say(f"NOTE: {note}")
-    say(f"  cache: {cache}")
+    redis_url, cache = prepare_cache(args, notes)
     env = setup_and_migrate(url, redis_url)
     from django.db import connections
 

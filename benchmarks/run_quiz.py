@@ -476,11 +476,7 @@ def main(argv: list[str] | None = None) -> int:
         say(f"INVALID: {note}")
         return 2
     say(f"  {database}")
-    redis_url, cache, note = prepare_cache(args.redis_url, disabled=args.no_redis)
-    if note:
-        notes.append(note)
-        say(f"NOTE: {note}")
-    say(f"  cache: {cache}")
+    redis_url, cache = prepare_cache(args, notes)
     env = setup_and_migrate(url, redis_url)
     from django.db import connections
 
