@@ -447,28 +447,48 @@ def _store_scores(
     attempt: Attempt, responses: Mapping[tuple[Decimal | None, str], list[int]]
 ) -> None:
     """Write the attempt's ``SCORE_FIELDS`` and its responses' changed ``(marks, outcome)``
-    (response ids by the pair): one UPDATE per distinct pair, usually two or three, and one for
-    the attempt, as plain SQL. Every submit runs these; compiling them through the ORM
-    (``update()``, ``save(update_fields=...)``) cost more CPU than everything else the
+    (response ids by the pair): one UPDATE for the responses, a CASE picking each row's pair,
+    and one for the attempt, as plain SQL. Every submit runs these; compiling them through the
+    ORM (``update()``, ``save(update_fields=...)``) cost more CPU than everything else the
     statements do (same reasoning as ``_store_answers``)."""
-    meta = Response._meta
-    quote = connection.ops.quote_name
-    earned_field, outcome_field = meta.get_field("earned"), meta.get_field("outcome")
-    set_scores = (  # model names; values bound
-        f"UPDATE {quote(meta.db_table)} SET {quote(earned_field.column)} = %s, "  # noqa: S608
-        f"{quote(outcome_field.column)} = %s WHERE {quote(meta.pk.column)} IN "
-    )
     attempt_values = [
         Attempt._meta.get_field(name).get_db_prep_save(getattr(attempt, name), connection)
         for name in SCORE_FIELDS
     ]
     with connection.cursor() as cursor:
-        for (earned, outcome), pks in responses.items():
-            cursor.execute(
-                set_scores + f"({', '.join(['%s'] * len(pks))})",
-                [earned_field.get_db_prep_save(earned, connection), outcome, *pks],
-            )
+        if responses:
+            cursor.execute(*_scores_update(responses))
         cursor.execute(_store_attempt_sql(), [*attempt_values, attempt.pk])
+
+
+def _scores_update(
+    responses: Mapping[tuple[Decimal | None, str], list[int]],
+) -> tuple[str, list[Any]]:
+    meta = Response._meta
+    quote = connection.ops.quote_name
+    earned_field, outcome_field = meta.get_field("earned"), meta.get_field("outcome")
+    pk = quote(meta.pk.column)
+    # Typed, so that a CASE whose every branch is NULL (essays awaiting a grade) still sets a
+    # number on PostgreSQL rather than text.
+    earned_type = earned_field.cast_db_type(connection)
+    groups = [(pks, ", ".join(["%s"] * len(pks))) for pks in responses.values()]
+    earned_cases = " ".join(
+        f"WHEN {pk} IN ({marks}) THEN CAST(%s AS {earned_type})" for _pks, marks in groups
+    )
+    outcome_cases = " ".join(f"WHEN {pk} IN ({marks}) THEN %s" for _pks, marks in groups)
+    every = [row for pks in responses.values() for row in pks]
+    sql = (  # model names; values bound
+        f"UPDATE {quote(meta.db_table)} SET "  # noqa: S608
+        f"{quote(earned_field.column)} = CASE {earned_cases} END, "
+        f"{quote(outcome_field.column)} = CASE {outcome_cases} END "
+        f"WHERE {pk} IN ({', '.join(['%s'] * len(every))})"
+    )
+    params: list[Any] = []
+    for (earned, _outcome), pks in responses.items():
+        params += [*pks, earned_field.get_db_prep_save(earned, connection)]
+    for (_earned, outcome), pks in responses.items():
+        params += [*pks, outcome]
+    return sql, [*params, *every]
 
 
 def quiz_grade(quiz: QuizPage, user: AbstractBaseUser) -> Decimal | None:

@@ -224,3 +224,51 @@ def test_json_nested_too_deeply_is_refused_like_other_unreadable_json(client, se
         response = client.post(url, body, "application/json")
         assert (response.status_code, response.json()) == (400, malformed.json())
     assert not attempt.responses.filter(answer__isnull=False).exists()
+
+
+def test_responses_scored_differently_are_written_in_one_statement(client, setup):
+    _course, quiz, user, questions = setup
+    client.force_login(user)
+    attempt = start(client, quiz)
+    single, multiple, _short = questions
+    answers = {  # right, wrong, and one left blank
+        "0": single.choices.get(is_correct=True).pk,
+        "1": [c.pk for c in multiple.choices.filter(is_correct=False)],
+    }
+    client.post(
+        reverse("quizzes:save", args=[attempt.pk]),
+        json.dumps({"answers": answers}),
+        "application/json",
+    )
+
+    with CaptureQueriesContext(connection) as queries:
+        client.post(reverse("quizzes:submit", args=[attempt.pk]))
+
+    updates = [
+        q for q in queries.captured_queries if q["sql"].startswith('UPDATE "quizzes_response"')
+    ]
+    assert len(updates) == 1
+    stored = list(attempt.responses.order_by("position").values_list("earned", "outcome"))
+    assert [outcome for _earned, outcome in stored] == ["correct", "incorrect", "unanswered"]
+    assert stored[0][0] == Decimal("1") and stored[1][0] == Decimal("0")
+
+
+def test_a_submit_whose_only_scores_are_pending_essays_stores_no_marks(client):
+    # Every branch of the scores' CASE is NULL: PostgreSQL must still take it as a number.
+    course = factories.course(modules=1)
+    quiz = qf.quiz(course, questions=[qf.question("essay")])
+    user = factories.delegate()
+    factories.EnrollmentFactory(user=user, course=course)
+    client.force_login(user)
+    attempt = start(client, quiz)
+    client.post(
+        reverse("quizzes:save", args=[attempt.pk]),
+        json.dumps({"answers": {"0": "Bảo đảm quyền con người là mục tiêu nhất quán."}}),
+        "application/json",
+    )
+
+    assert client.post(reverse("quizzes:submit", args=[attempt.pk])).status_code == 302
+
+    assert list(attempt.responses.values_list("earned", "outcome")) == [(None, "needs_grading")]
+    attempt.refresh_from_db()
+    assert attempt.pending_grading and attempt.state == Attempt.State.SUBMITTED
