@@ -30,6 +30,11 @@ DEFAULTS: dict[str, Any] = {
     "VERIFY_RATE_PER_HOUR": 60,
     # Days a finished certificate ZIP is kept before ``purge_bulk_downloads`` deletes its file.
     "BULK_DOWNLOAD_RETENTION_DAYS": 7,
+    # The Wagtail admin's Content-Security-Policy ({directive: sources}, as SECURE_CSP); None
+    # derives it from SECURE_CSP (courses.csp.admin_policy).
+    "ADMIN_CSP": None,
+    # App namespaces whose every response is private (courses.middleware.PrivateCacheControl…).
+    "PRIVATE_URL_APPS": ("courses", "quizzes", "certificates", "api"),
 }
 
 
