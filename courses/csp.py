@@ -17,7 +17,7 @@ no longer a nonce), which the LMS's private pages never are (``courses.middlewar
 The Wagtail admin cannot run under a nonce-based policy: its page editor and panels write inline
 scripts and styles without a nonce. ``admin_policy`` derives its policy from the site's: the same
 sources, with ``'unsafe-inline'`` instead of the nonce for scripts and styles (a nonce would switch
-``'unsafe-inline'`` off), and ``data:`` and ``blob:`` images (upload previews, editor icons).
+``'unsafe-inline'`` off), and ``blob:`` images (the image uploader's previews) and ``data:`` ones.
 """
 
 from collections.abc import Iterable, Mapping

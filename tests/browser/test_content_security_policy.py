@@ -1,11 +1,12 @@
 """The Content-Security-Policy in a real browser: the journeys' violation detector works, and pages
 the journeys do not visit run under the site's or the admin's policy without a violation."""
 
+from PIL import Image
 from playwright.sync_api import Page, expect
 
 from courses import services as course_services
 from tests import factories
-from tests.browser.admin_helpers import vi
+from tests.browser.admin_helpers import add_block, vi
 from tests.quizzes import factories as quiz_factories
 from tests.quizzes.test_statistics_selectors import enrol, right, take
 
@@ -89,3 +90,29 @@ def test_an_administrators_screens_run_under_the_admin_policy(
     box = chart.bounding_box()
     assert box["width"] == 720  # its natural width, as wide as the content column allows
     assert 0 < box["height"] < box["width"]
+
+
+def test_images_are_uploaded_and_chosen_in_the_page_editor_under_the_admin_policy(
+    desktop_page: Page, browser_site, admin_login, tmp_path
+):
+    """The editor's pieces the journeys do not use: the multiple image upload (previews drawn
+    by the browser) and the image chooser's modal in a lesson's StreamField."""
+    course = factories.course(browser_site.index, title="Thông tin đối ngoại", code="TTĐN")
+    module = factories.module(course, title="Bài 1")
+    photo = tmp_path / "hoi-nghi-phu-tho.png"
+    Image.new("RGB", (320, 200), (165, 20, 30)).save(photo)
+    administrator = factories.UserFactory(email="admin@example.vn", is_superuser=True)
+    page = desktop_page
+    admin_login(page, administrator)
+
+    page.goto("/admin/images/multiple/add/")
+    page.locator("#fileupload").set_input_files(photo)
+    expect(page.locator("#upload-list .status-msg.success")).to_be_visible()
+
+    page.goto(f"/admin/pages/{module.pk}/edit/")
+    figure = add_block(page, vi("Image"))
+    figure.get_by_role("button", name=vi("Choose an image")).click()
+    modal = page.get_by_role("dialog")
+    modal.get_by_role("link", name="hoi-nghi-phu-tho").click()
+    expect(modal).to_be_hidden()
+    expect(figure.get_by_text("hoi-nghi-phu-tho")).to_be_visible()
