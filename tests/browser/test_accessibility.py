@@ -74,6 +74,27 @@ def test_forms_showing_errors_are_accessible(desktop_page, screenshots, axe, log
     axe(page)
 
 
+def test_the_sign_in_lockout_and_sign_up_pages_are_accessible(desktop_page, screenshots, axe):
+    page = desktop_page
+    for _ in range(5):
+        page.goto("/learn/login/")
+        page.get_by_label("Email").fill("khong.co@example.vn")
+        page.get_by_label("Mật khẩu").fill("sai mật khẩu")
+        page.get_by_role("main").get_by_role("button", name="Đăng nhập").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Tạm dừng đăng nhập")
+    expect(page.get_by_role("alert")).to_contain_text("Hãy thử lại sau")
+    screenshots(page, "locked-out")
+    axe(page)
+
+    page.goto("/learn/signup/sent/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Kiểm tra email của bạn")
+    axe(page)
+    page.goto("/learn/signup/confirm/not-a-token/")
+    expect(page.get_by_role("alert")).to_be_visible()
+    screenshots(page, "signup-link-invalid")
+    axe(page)
+
+
 def tab_to(page: Page, target: Locator, *, limit: int = 60) -> None:
     """Press Tab until ``target`` has the focus, and check that the focus can be seen."""
     for _ in range(limit):
