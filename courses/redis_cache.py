@@ -25,6 +25,7 @@ with Django's ``RedisCache``): ``RETRY_AFTER`` (seconds, default 5). Keep redis-
 """
 
 import logging
+import re
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -173,9 +174,9 @@ def outage_of(location: str, *, retry_after: float) -> Outage:
 
 
 def redacted(location: str) -> str:
-    """The server address without credentials, for the logs."""
+    """The server addresses (separated as Django separates them) without credentials."""
     parts = []
-    for url in location.split(",") if isinstance(location, str) else location:
+    for url in re.split("[;,]", location):
         split = urlsplit(url.strip())
         host = split.hostname or ""
         port = f":{split.port}" if split.port else ""

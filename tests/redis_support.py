@@ -18,11 +18,19 @@ import pytest
 REDIS_URL = os.environ.get("TEST_REDIS_OUTAGE_URL", "redis://127.0.0.1:6379/3")
 
 
+_handed_out: set[int] = set()
+
+
 def closed_port() -> int:
-    """A local port where nothing listens."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+    """A local port where nothing listens, never the same twice in a test run (the cache keeps
+    one outage record per address and process)."""
+    while True:
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        if port not in _handed_out:
+            _handed_out.add(port)
+            return port
 
 
 def real_redis():

@@ -4,6 +4,7 @@ flooding the log, and uses Redis again when it answers, forgetting what changed 
 import logging
 
 import pytest
+from django.core.cache import CacheKeyWarning
 
 from courses.redis_cache import Outage, ResilientRedisCache, redacted
 from lms.settings import shared_cache
@@ -130,7 +131,7 @@ def test_with_nothing_listening_every_call_answers_as_django_s_dummy_cache(monke
 
 def test_keys_are_still_checked_while_redis_is_down(monkeypatch):
     cache = cache_at(f"redis://127.0.0.1:{closed_port()}/3", monkeypatch)
-    with pytest.warns(Warning):
+    with pytest.warns(CacheKeyWarning):
         cache.get("a key with spaces")  # memcached-unsafe keys are still reported
 
 
