@@ -36,6 +36,9 @@ DEFAULTS: dict[str, Any] = {
     # and "unix" for a proxy on a Unix socket. Empty: trust nobody and use REMOTE_ADDR
     # (courses.client_address; every rate limit and the sign-in lockout count by it).
     "TRUSTED_PROXIES": [],
+    # Seconds a background job's worker may go without renewing its lease on the job (it renews
+    # it every third of that while it works); then the next worker takes the job over.
+    "TASK_LEASE_SECONDS": 120,
 }
 
 
