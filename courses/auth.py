@@ -7,6 +7,7 @@ password or token is checked (``courses.lockout``).
 
 import functools
 
+from axes.backends import AxesStandaloneBackend
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import BaseBackend, ModelBackend
 from wagtail.models import APIToken
@@ -39,6 +40,22 @@ def find_account(login: str):
         user_model._default_manager.filter(username__iexact=login).first()
         or user_model._default_manager.filter(email__iexact=login).order_by("pk").first()
     )
+
+
+class LockoutBackend(AxesStandaloneBackend):
+    """django-axes' lockout check, first in ``AUTHENTICATION_BACKENDS``: a locked-out client is
+    refused before any password or token is checked (``courses.lockout``).
+
+    ``authenticate()`` called without a request (the shell, a management command, a test
+    client's ``login()``) is no client's attempt: there is no address to count, so it goes on
+    to the other backends instead of being refused, as axes' own backend would. Every web
+    sign-in of Django, Wagtail, DRF and the LMS passes its request.
+    """
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        if request is None:
+            return None
+        return super().authenticate(request, username=username, password=password, **kwargs)
 
 
 class EmailOrUsernameBackend(ModelBackend):

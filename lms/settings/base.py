@@ -93,7 +93,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
     # First: refuses a locked-out client before any password or token is checked.
-    "axes.backends.AxesStandaloneBackend",
+    "courses.auth.LockoutBackend",
     "courses.auth.EmailOrUsernameBackend",
     "courses.auth.APITokenBackend",
 ]

@@ -344,3 +344,12 @@ def test_the_settings_menu_offers_lockouts_to_administrators_only(admin_client):
 
     assert str(LOCKOUTS) in admin_client.get(reverse("wagtailadmin_home")).content.decode()
     assert str(LOCKOUTS) not in trainer_client.get(reverse("wagtailadmin_home")).content.decode()
+
+
+def test_authenticating_without_a_request_is_no_clients_attempt(hoa):
+    """The shell, management commands and test clients' login() have no address to count."""
+    from django.contrib.auth import authenticate
+
+    assert authenticate(username=hoa.email, password=factories.PASSWORD) == hoa
+    assert authenticate(username=hoa.email, password="sai") is None
+    assert not AccessAttempt.objects.exists()
