@@ -1,5 +1,6 @@
 """Sign-up, sign-in, passwords, profile and the delegate's dashboard."""
 
+import io
 import re
 import unicodedata
 from datetime import timedelta
@@ -8,6 +9,7 @@ import pytest
 import time_machine
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -614,3 +616,17 @@ def test_new_delegates_join_the_delegates_group_even_if_it_was_deleted():
     )
 
     assert user.groups.filter(name=lms_settings.DELEGATES_GROUP).exists()
+
+
+def test_unconfirmed_signups_are_forgotten_once_their_link_has_expired(sign_up, mailoutbox):
+    sign_up()
+    later = timezone.now() + timedelta(hours=lms_settings.SIGNUP_CONFIRMATION_HOURS, minutes=1)
+    out = io.StringIO()
+
+    call_command("purge_signup_requests", stdout=out)
+    assert SignupRequest.objects.count() == 1  # still within its 72 hours
+    with time_machine.travel(later):
+        call_command("purge_signup_requests", stdout=out)
+
+    assert not SignupRequest.objects.exists()
+    assert "Deleted 1 unconfirmed sign-up(s)." in out.getvalue()
