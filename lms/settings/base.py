@@ -187,8 +187,10 @@ REST_FRAMEWORK = {
         # The HTML views count against the same scopes (courses/throttling.py).
         "attempt_write": "120/minute",
         "enrolment_code": "10/hour",
-        # Per address: sign-up (HTML only). A conference room shares one address.
-        "signup": "30/hour",
+        # Per address: sign-up (HTML only). A conference hall of 280 delegates often shares one
+        # address and signs up within the hour; every sign-up still needs its emailed link, so
+        # this bounds the mail a script can make us send, not the accounts it can create.
+        "signup": "300/hour",
         # Public certificate checks, per visitor; separate from the verification page's
         # LMS["VERIFY_RATE_PER_HOUR"].
         "certificate_verify": "60/hour",
