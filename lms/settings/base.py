@@ -114,6 +114,16 @@ DATABASES = {
         conn_max_age=0,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Several writers at once (Wagtail's editor autosaves while previews and delegates' pages
+    # write): WAL lets readers go on while one writes; IMMEDIATE takes the write lock when a
+    # transaction begins, so a second writer waits (up to the timeout, in seconds) instead of
+    # failing with "database is locked" when its read-then-write transaction tries to upgrade.
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Wagtail's database search backend uses PostgreSQL's full-text indexes.
     INSTALLED_APPS.append("django.contrib.postgres")

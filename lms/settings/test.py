@@ -6,6 +6,11 @@ ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
 MEDIA_ROOT = BASE_DIR / ".test-media"  # noqa: F405
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # A file rather than shared-cache memory: Django hands one in-memory connection to every
+    # thread of the browser tests' live server, and two requests at once then collide ("database
+    # table is locked"). With a file each thread has its own connection, under WAL.
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / ".test-db.sqlite3")}  # noqa: F405
 WAGTAILADMIN_BASE_URL = "http://testserver"
 
 # Serve static files straight from the apps; no collectstatic needed.

@@ -73,6 +73,12 @@ def open_preview(page: Page) -> FrameLocator:
 
 def publish(page: Page, title: str) -> None:
     """Publish the page ``title`` from the editor's footer menu; wait for Wagtail to confirm."""
+    # Wagtail autosaves the editor (a new page is created by its first autosave): publishing
+    # while an autosave is in flight would post the page a second time.
+    page.wait_for_load_state("networkidle")
+    expect(page.locator("#w-autosave-indicator")).not_to_have_attribute(
+        "data-w-autosave-state-value", "saving"
+    )
     footer = page.locator("footer")
     footer.get_by_role("button", name=vi("More actions")).click()
     footer.get_by_role("button", name=exact(vi("Publish"))).click()
