@@ -23,6 +23,6 @@ class CoursesConfig(AppConfig):
     def ready(self) -> None:
         # Like Django's own permissions, role groups follow every migrate (and test flush).
         post_migrate.connect(_ensure_role_groups, dispatch_uid="courses.ensure_role_groups")
-        from courses import outline_cache
+        from courses import checks, outline_cache  # noqa: F401 (checks register on import)
 
         outline_cache.connect_receivers()

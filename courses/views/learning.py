@@ -12,6 +12,7 @@ from wagtail.models import Page
 from courses import exceptions, selectors, services
 from courses.forms import EnrolmentCodeForm
 from courses.models import CoursePage
+from courses.throttling import throttled
 
 
 def _safe_next(request, fallback: str) -> str:
@@ -58,6 +59,7 @@ def enrol(request, course_id: int):
 
 
 @login_required
+@throttled("enrolment_code")  # as POST /api/v1/enrolments/join/: one budget for both
 def enrol_with_code(request):
     form = EnrolmentCodeForm(request.POST or None, initial={"code": request.GET.get("code", "")})
     if request.method == "POST" and form.is_valid():
