@@ -109,6 +109,20 @@ def test_a_bomb_that_lies_about_its_size_is_stopped_at_the_size_it_declares():
     assert peak.bytes < 10 * files.MIB
 
 
+def test_a_row_past_excels_last_row_is_refused():
+    # openpyxl makes up a blank row for every missing one: "r=100000000" would be 10^8 rows.
+    parts = files.parts_of(GOOD)
+    far = b'<row r="1048577"><c r="A1048577" t="inlineStr"><is><t>x</t></is></c></row>'
+    parts[files.SHEET] = parts[files.SHEET].replace(b"</sheetData>", far + b"</sheetData>")
+    blank = 0
+
+    with pytest.raises(UploadError, match="could not be read"):
+        for row in uploads.workbook_rows(files.rezip(parts), max_columns=40):
+            blank += row == []
+
+    assert blank == 1_048_576 - len(ROWS)  # made up, and read as blank without cells
+
+
 @pytest.mark.parametrize(
     ("name", "message"),
     [
