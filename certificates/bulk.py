@@ -19,10 +19,8 @@
 """
 
 import contextlib
-import csv
 import fcntl
 import hashlib
-import io
 import itertools
 import math
 import os
@@ -40,7 +38,7 @@ from django.core.files.storage import Storage
 from django.utils.translation import gettext as _
 
 from certificates.exceptions import CertificateError
-from courses.spreadsheets import neutralise_formula
+from courses.spreadsheets import csv_text
 
 MANIFEST_NAME = "manifest.csv"
 PROGRESS_EVERY = 20  # files between checkpoints (more for big jobs: at most ~50 checkpoints)
@@ -154,39 +152,32 @@ def archive_names(entries: Sequence[Entry]) -> list[str]:
 
 def manifest_csv(entries: Sequence[Entry], names: Sequence[str]) -> bytes:
     """The list of what is in the ZIP: UTF-8 with BOM, comma-separated, CRLF line ends."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(
+    heading = [
+        _("Serial number"),
+        _("Full name"),
+        _("Organisation"),
+        _("Province"),
+        _("Course"),
+        _("Issued on"),
+        _("Status"),
+        "SHA-256",
+        _("File"),
+    ]
+    rows = [
         [
-            _("Serial number"),
-            _("Full name"),
-            _("Organisation"),
-            _("Province"),
-            _("Course"),
-            _("Issued on"),
-            _("Status"),
-            "SHA-256",
-            _("File"),
+            entry.serial,
+            entry.full_name,
+            entry.organisation,
+            entry.province,
+            entry.course_title,
+            entry.issued_on.isoformat(),
+            entry.status,
+            entry.sha256,
+            name,
         ]
-    )
-    for entry, name in zip(entries, names, strict=True):
-        writer.writerow(
-            [
-                neutralise_formula(value)
-                for value in (
-                    entry.serial,
-                    entry.full_name,
-                    entry.organisation,
-                    entry.province,
-                    entry.course_title,
-                    entry.issued_on.isoformat(),
-                    entry.status,
-                    entry.sha256,
-                    name,
-                )
-            ]
-        )
-    return ("\ufeff" + unicodedata.normalize("NFC", buffer.getvalue())).encode("utf-8")
+        for entry, name in zip(entries, names, strict=True)
+    ]
+    return unicodedata.normalize("NFC", csv_text([heading, *rows])).encode("utf-8")
 
 
 # Reading the stored PDFs

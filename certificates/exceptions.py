@@ -27,3 +27,10 @@ class ReasonRequired(CertificateError):
 
 class CannotRender(CertificateError):
     code = "cannot_render"
+
+
+class FileTooLarge(CertificateError):
+    """A PDF upload announced a body too large for any certificate; it was not read."""
+
+    code = "file_too_large"
+    message = _("The file is larger than any certificate (5 MB).")

@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from certificates.exceptions import FileTooLarge
+
 MAX_PDF_BYTES = 5 * 1024 * 1024
 
 
@@ -19,13 +21,33 @@ class VerifyCodeForm(forms.Form):
         return code
 
 
+TOO_LARGE = FileTooLarge.message
+
+
 class VerifyFileForm(forms.Form):
+    """The PDF to check. It is never parsed: its SHA-256, computed chunk by chunk, must be an
+    issued certificate's (``certificates.selectors.by_pdf_file``)."""
+
     file = forms.FileField(label=_("Certificate PDF"))
+
+    def __init__(self, *args, refusal: str = "", **kwargs) -> None:
+        """``refusal``: the upload was refused before it was read (see ``too_large``)."""
+        super().__init__(*args, **kwargs)
+        self.refusal = refusal
+        if refusal:
+            self.fields["file"].required = False
+
+    @classmethod
+    def too_large(cls) -> "VerifyFileForm":
+        """The form answering a request whose body was too large to be read at all."""
+        return cls(data={}, refusal=str(TOO_LARGE))
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
+        if self.refusal:
+            raise forms.ValidationError(self.refusal)
         if upload.size > MAX_PDF_BYTES:
-            raise forms.ValidationError(_("The file is larger than any certificate (5 MB)."))
+            raise forms.ValidationError(TOO_LARGE)
         head = upload.read(5)
         upload.seek(0)
         if head != b"%PDF-":

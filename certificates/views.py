@@ -4,11 +4,13 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
 from certificates import selectors, services
-from certificates.forms import VerifyCodeForm, VerifyFileForm
+from certificates.forms import MAX_PDF_BYTES, VerifyCodeForm, VerifyFileForm
 from certificates.ratelimit import allow
+from courses import uploads
 from courses.conf import lms_settings
 
 
@@ -65,7 +67,23 @@ def verify_code(request, code: str):
 
 
 @require_POST
+@csrf_exempt  # the body is refused unread when too large; the CSRF check is done next
 def verify_file(request):
+    """Refuse a body too large to hold a certificate before Django stores it (the CSRF check
+    reads the body, so it runs after this one, as in Django's "Modifying upload handlers on
+    the fly")."""
+    if uploads.declared_body_too_large(request.META, max_bytes=MAX_PDF_BYTES):
+        return render(
+            request,
+            "certificates/verify.html",
+            {"form": VerifyCodeForm(), "file_form": VerifyFileForm.too_large()},
+            status=400,
+        )
+    return _verify_file(request)
+
+
+@csrf_protect
+def _verify_file(request):
     if _limited(request):
         return render(request, "certificates/rate_limited.html", status=429)
     form = VerifyFileForm(request.POST, request.FILES)

@@ -5,26 +5,22 @@ Plain functions, no database: the caller passes the province lookup in (see
 existing accounts (see ``classify``).
 """
 
-import codecs
-import csv
 import io
 import re
-import warnings
-import zipfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
 from enum import StrEnum
 from typing import Any
 
 import openpyxl
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from openpyxl.styles import Font
 
+from courses import uploads
+from courses.spreadsheets import csv_text
 from courses.text import collapse_spaces, match_key, nfc, strip_diacritics
 
 # Lengths of the fields the rows end up in (DelegateProfile; the email is also the username).
@@ -32,7 +28,6 @@ MAX_LENGTHS = {"full_name": 150, "organisation": 200, "position": 150, "email": 
 # Columns beyond this are never read; rows above this may hold a title before the header.
 MAX_COLUMNS = 40
 HEADER_SEARCH_ROWS = 10
-CSV_DELIMITERS = (",", ";", "\t")
 
 
 class Column(StrEnum):
@@ -84,16 +79,38 @@ TEMPLATE_EXAMPLE = {
     Column.PROVINCE: "Phú Thọ",
     Column.EMAIL: "nguyen.thi.hong@example.vn",
 }
+# How the signature block and notes under an organiser's table begin, compared as heading
+# keys (no case, diacritics or punctuation): "NGƯỜI LẬP DANH SÁCH", "(Ký, ghi rõ họ tên)",
+# "Nơi nhận:", "KT. GIÁM ĐỐC", "TM. ỦY BAN NHÂN DÂN", "Ghi chú:", "Tổng cộng: 25 người".
+TABLE_END_STARTS = (
+    "nguoi lap",
+    "ky ghi ro",
+    "ky ten",
+    "ky va ghi ro",
+    "noi nhan",
+    "xac nhan",
+    "thu truong",
+    "giam doc",
+    "pho giam doc",
+    "chu tich",
+    "truong ban",
+    "truong phong",
+    "kt ",
+    "tm ",
+    "tl ",
+    "ghi chu",
+    "luu y",
+    "tong cong",
+    "tong so",
+)
+# "Hà Nội, ngày 15 tháng 11 năm 2024", also with the date left blank to be written by hand.
+PLACE_AND_DATE = re.compile(r"\bngay\b.*\bthang\b.*\bnam\b")
 # Administrative prefixes written before a province's name ("Tỉnh Phú Thọ", "TP. Huế").
 PROVINCE_PREFIXES = ("thanh pho ", "tinh ", "tp ")
 
 
-class RosterFileError(Exception):
+class RosterFileError(uploads.UploadError):
     """The file as a whole cannot be imported. ``message`` is translated, for the admin."""
-
-    def __init__(self, message: str) -> None:
-        self.message = message
-        super().__init__(message)
 
 
 class RowStatus(StrEnum):
@@ -175,10 +192,19 @@ class RosterRow:
 
 
 @dataclass(frozen=True, slots=True)
+class TableEnd:
+    """The row that ended the table (a signature block or a note), and its first text."""
+
+    number: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
 class RosterTable:
     filename: str
     rows: tuple[RawRow, ...]
     ignored_headings: tuple[str, ...] = ()  # headed columns that are not imported
+    end: TableEnd | None = None  # None: the table runs to the end of the sheet
 
 
 # Keys
@@ -259,84 +285,50 @@ def match_province(value: str, index: Mapping[str, ProvinceMatch]) -> ProvinceMa
 
 def read_roster(data: bytes, filename: str, *, max_rows: int, max_bytes: int) -> RosterTable:
     """Read the rows of an .xlsx or .csv roster. Raises ``RosterFileError``."""
-    if len(data) > max_bytes:
-        raise RosterFileError(
-            _("The file is larger than %(limit)s. Split the roster into smaller files.")
-            % {"limit": filesizeformat(max_bytes)}
-        )
-    if not data:
-        raise RosterFileError(_("The file is empty."))
-    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
-    if extension == "xlsx":
-        lines = _xlsx_lines(data)
-    elif extension == "csv":
-        lines = _csv_lines(data)
-    elif extension in {"xls", "ods", "numbers"}:
-        raise RosterFileError(
-            _("This spreadsheet format cannot be read. Save it as an Excel workbook (.xlsx).")
-        )
-    else:
-        raise RosterFileError(_("Upload an Excel workbook (.xlsx) or a CSV file (.csv)."))
-    return _table(lines, filename=filename, max_rows=max_rows)
-
-
-def _cell_text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    elif isinstance(value, date):
-        value = value.isoformat()
-    return collapse_spaces(str(value))
+    try:
+        uploads.check_size(data, max_bytes=max_bytes)
+        extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+        if extension == "xlsx":
+            lines = _xlsx_lines(data)
+        elif extension == "csv":
+            lines = _csv_lines(data)
+        elif extension in {"xls", "ods", "numbers"}:
+            raise RosterFileError(
+                _("This spreadsheet format cannot be read. Save it as an Excel workbook (.xlsx).")
+            )
+        else:
+            raise RosterFileError(_("Upload an Excel workbook (.xlsx) or a CSV file (.csv)."))
+        try:
+            return _table(lines, filename=filename, max_rows=max_rows)
+        finally:
+            lines.close()
+    except RosterFileError:
+        raise
+    except uploads.UploadError as error:
+        raise RosterFileError(error.message) from error
 
 
 def _xlsx_lines(data: bytes) -> Iterator[list[str]]:
-    if not zipfile.is_zipfile(io.BytesIO(data)):
-        raise RosterFileError(_("This file is not a valid Excel workbook (.xlsx)."))
+    rows = uploads.workbook_rows(data, max_columns=MAX_COLUMNS)
     try:
-        with warnings.catch_warnings():
-            # "Workbook contains no default style": harmless, common in generated files.
-            warnings.simplefilter("ignore", UserWarning)
-            workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError) as error:
-        raise RosterFileError(_("This file is not a valid Excel workbook (.xlsx).")) from error
-    try:
-        if not workbook.worksheets:
-            raise RosterFileError(_("The file is empty."))
-        sheet = workbook.worksheets[0]
-        sheet.reset_dimensions()  # some writers record a wrong size; read what is there
-        for values in sheet.iter_rows(min_row=1, max_col=MAX_COLUMNS, values_only=True):
-            yield [_cell_text(value) for value in values]
-    except (KeyError, ValueError, TypeError, zipfile.BadZipFile) as error:
-        raise RosterFileError(_("This file is not a valid Excel workbook (.xlsx).")) from error
+        for values in rows:
+            yield [collapse_spaces(value) for value in values]
     finally:
-        workbook.close()
+        rows.close()
 
 
 def _csv_lines(data: bytes) -> Iterator[list[str]]:
-    if data.startswith(codecs.BOM_UTF8):
-        data = data[len(codecs.BOM_UTF8) :]
     try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as error:
+        text = uploads.decode_text(data)
+    except uploads.UndecodableText as error:
         raise RosterFileError(
             _(
                 "This CSV file is not in UTF-8. In Excel choose “Save as” and the type "
                 "“CSV UTF-8 (Comma delimited)”, or upload the .xlsx file itself."
             )
         ) from error
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
-    try:
-        for values in reader:
-            yield [_cell_text(value) for value in values[:MAX_COLUMNS]]
-    except csv.Error as error:
-        raise RosterFileError(_("This file could not be read as CSV.")) from error
-
-
-def _delimiter(text: str) -> str:
-    """Comma, semicolon (Excel in many locales) or tab: whichever the first lines use most."""
-    sample = "\n".join(text.splitlines()[:HEADER_SEARCH_ROWS])
-    return max(CSV_DELIMITERS, key=sample.count)
+    for values in uploads.csv_rows(text, max_columns=MAX_COLUMNS):
+        yield [collapse_spaces(value) for value in values]
 
 
 def _find_header(lines: Iterator[list[str]]) -> tuple[int, list[str], dict[Column, int]]:
@@ -377,10 +369,30 @@ def _missing_columns_message(missing: Sequence[Column]) -> str:
     ) % {"columns": names}
 
 
+def ends_table(values: Sequence[str]) -> bool:
+    """Whether a row below the header is the signature block or a note that ends the table:
+    its first text starts as those do ("NGƯỜI LẬP DANH SÁCH", "Ghi chú:"), or it is a place
+    and date ("Hà Nội, ngày 15 tháng 11 năm 2024"). A row with an email address in it is
+    always a delegate's."""
+    texts = [value for value in values if value]
+    if not texts or any("@" in value for value in texts):
+        return False
+    first = heading_key(texts[0])
+    return first.startswith(TABLE_END_STARTS) or any(
+        PLACE_AND_DATE.search(heading_key(value)) for value in texts
+    )
+
+
 def _table(lines: Iterator[list[str]], *, filename: str, max_rows: int) -> RosterTable:
     header_number, headings, columns = _find_header(lines)
     rows: list[RawRow] = []
+    end: TableEnd | None = None
     for number, values in enumerate(lines, start=header_number + 1):
+        if not any(values):
+            continue
+        if ends_table(values):
+            end = TableEnd(number=number, text=next(value for value in values if value))
+            break
         cells = {
             column.value: values[position] if position < len(values) else ""
             for column, position in columns.items()
@@ -401,7 +413,7 @@ def _table(lines: Iterator[list[str]], *, filename: str, max_rows: int) -> Roste
         raise RosterFileError(_("The file has no delegates below its header row."))
     used = set(columns.values())
     ignored = tuple(value for i, value in enumerate(headings) if value and i not in used)
-    return RosterTable(filename=filename, rows=tuple(rows), ignored_headings=ignored)
+    return RosterTable(filename=filename, rows=tuple(rows), ignored_headings=ignored, end=end)
 
 
 # Validating rows
@@ -547,8 +559,4 @@ def template_xlsx() -> bytes:
 
 def template_csv() -> bytes:
     """The same as CSV, UTF-8 with a byte order mark so that Excel shows the diacritics."""
-    buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer)
-    writer.writerow(template_headings())
-    writer.writerow(template_example())
-    return codecs.BOM_UTF8 + buffer.getvalue().encode("utf-8")
+    return csv_text([template_headings(), template_example()]).encode("utf-8")

@@ -1,7 +1,6 @@
 """Trainers' quiz screens: an attempt's answers with the key, essay grading, regrading,
 and the responses export."""
 
-import csv
 import io
 
 from django.contrib import messages
@@ -15,7 +14,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from courses.exceptions import LMSError
-from courses.spreadsheets import neutralise_formula
+from courses.spreadsheets import csv_text
 from quizzes import selectors, services
 from quizzes.admin_forms import GradeForm
 from quizzes.keys import public_view
@@ -251,12 +250,8 @@ def responses_export(request, quiz_id: int, fmt: str):
         return response
     if fmt != "csv":
         raise Http404
-    output = io.StringIO()
-    output.write("\ufeff")  # Excel needs the byte order mark to read UTF-8
-    writer = csv.writer(output)
-    for row in rows:
-        writer.writerow([neutralise_formula("" if cell is None else str(cell)) for cell in row])
-    response = HttpResponse(output.getvalue(), content_type="text/csv; charset=utf-8")
+    text = csv_text(["" if cell is None else str(cell) for cell in row] for row in rows)
+    response = HttpResponse(text, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
     return response
 

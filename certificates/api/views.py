@@ -30,15 +30,28 @@ from certificates.api.filters import (
 )
 from certificates.api.permissions import ViewsCertificates
 from certificates.bulk import BulkDownloadError
+from certificates.exceptions import FileTooLarge
 from certificates.filters import InvalidFilter
-from certificates.forms import VerifyCodeForm, VerifyFileForm
+from certificates.forms import MAX_PDF_BYTES, VerifyCodeForm, VerifyFileForm
 from certificates.models import BulkDownload, Certificate
 from certificates.views_bulk import zip_download, zip_ready
+from courses import uploads
 from courses.api.schema import domain_errors, error_response
 from courses.api.views import APIViewSetMixin
 
 PDF, CSV, ZIP = "application/pdf", "text/csv", "application/zip"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class PDFUploadParser(MultiPartParser):
+    """DRF's multipart parser, refusing unread a body too large to hold a certificate (it
+    runs before anything reads the body, the session's CSRF check included)."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        meta = parser_context["request"].META
+        if uploads.declared_body_too_large(meta, max_bytes=MAX_PDF_BYTES):
+            raise FileTooLarge()
+        return super().parse(stream, media_type, parser_context)
 
 
 class FileNegotiation(DefaultContentNegotiation):
@@ -146,9 +159,12 @@ class VerificationAPIViewSet(viewsets.GenericViewSet):
         ),
         tags=["verification"],
         request=serializers.VerifyFileSerializer,
-        responses={200: serializers.FileVerificationSerializer},
+        responses={
+            200: serializers.FileVerificationSerializer,
+            **domain_errors(FileTooLarge, also={400: "`invalid_input`"}),
+        },
     )
-    @action(detail=False, methods=["post"], parser_classes=[MultiPartParser])
+    @action(detail=False, methods=["post"], parser_classes=[PDFUploadParser])
     def file(self, request):
         form = VerifyFileForm(data=request.data, files=request.FILES)
         if not form.is_valid():

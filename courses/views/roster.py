@@ -7,7 +7,6 @@ token between the steps; the confirmation checks them again against the database
 The lead registers ``roster_urlpatterns()`` with the ``register_admin_urls`` hook.
 """
 
-import csv
 import secrets
 from contextlib import suppress
 
@@ -24,12 +23,12 @@ from wagtail.admin import messages
 from wagtail.admin.admin_url_finder import AdminURLFinder
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
-from courses import roster, roster_services
+from courses import roster, roster_services, uploads
 from courses.admin_steps import PermissionRequiredMixin, SessionStore
 from courses.conf import lms_settings
 from courses.models import Cohort
 from courses.roster import RowStatus
-from courses.spreadsheets import neutralise_formula
+from courses.spreadsheets import csv_text
 
 PERMISSION = "courses.change_cohort"
 IMPORTS = SessionStore("courses_roster_imports")  # previews and results, the newest 3
@@ -117,8 +116,7 @@ class RosterUploadForm(forms.Form):
     file = forms.FileField(
         label=gettext_lazy("Roster file"),
         help_text=gettext_lazy(
-            "An Excel workbook (.xlsx, first sheet) or a CSV file saved as UTF-8, "
-            "with a header row."
+            "An Excel workbook (.xlsx, first sheet) or a CSV file, with a header row."
         ),
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
     )
@@ -128,7 +126,7 @@ class RosterUploadForm(forms.Form):
         limit = lms_settings.ROSTER_MAX_BYTES
         try:
             self.table = roster.read_roster(
-                upload.read(limit + 1),
+                uploads.read_upload(upload, max_bytes=limit),
                 upload.name,
                 max_rows=lms_settings.ROSTER_MAX_ROWS,
                 max_bytes=limit,
@@ -153,6 +151,7 @@ class RosterUploadView(RosterAdminMixin, FormView):
                 "filename": form.cleaned_data["file"].name,
                 "rows": [row.as_list() for row in form.table.rows],
                 "ignored": list(form.table.ignored_headings),
+                "end": [form.table.end.number, form.table.end.text] if form.table.end else None,
                 "expected": {},
             },
         )
@@ -206,6 +205,7 @@ class PendingImportMixin(RosterAdminMixin):
             changed=set(changed),
             filename=self.pending["filename"],
             ignored=self.pending["ignored"],
+            table_end=self.pending.get("end"),
             summary=preview_summary(plan),
             can_confirm=not plan.has_errors and plan.enrolling > 0,
             confirm_label=ngettext(
@@ -375,21 +375,17 @@ class RosterResultView(DoneImportMixin, TemplateView):
 
 class RosterResultCSVView(DoneImportMixin, View):
     def get(self, request, *args, **kwargs):
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        rows = [
+            [row["full_name"], row["email"], str(row["status_label"])]
+            for row in self.imported_rows()
+        ]
+        response = HttpResponse(
+            csv_text([[_("Full name"), _("Email"), _("Status")], *rows]),
+            content_type="text/csv; charset=utf-8",
+        )
         response["Content-Disposition"] = (
             f'attachment; filename="cohort-{self.cohort.pk}-imported-delegates.csv"'
         )
-        response.write("\ufeff")  # Excel needs the BOM to read UTF-8
-        writer = csv.writer(response)
-        writer.writerow([_("Full name"), _("Email"), _("Status")])
-        for row in self.imported_rows():
-            writer.writerow(
-                [
-                    neutralise_formula(row["full_name"]),
-                    neutralise_formula(row["email"]),
-                    str(row["status_label"]),
-                ]
-            )
         return response
 
 

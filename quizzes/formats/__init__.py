@@ -2,16 +2,17 @@
 
 Reading a file gives a ``ParseResult``: the questions found, each with the line (GIFT, Aiken) or
 row (Excel) it starts on, and every problem as a ``ParseError`` with its line or row and a
-translated message. A file that cannot be read at all raises ``QuestionFileError``. Every
-question is checked with ``quizzes.keys.validate_snapshot``, the validation the admin and the API
-share. Nothing here touches the database: ``quizzes.importing`` decides what is written.
+translated message. A file that cannot be read at all raises ``QuestionFileError``: the bytes
+go through ``courses.uploads`` first (size, the workbook's ZIP limits, the text encoding), and
+its refusals become ``QuestionFileError``s with the same message. Every question is checked
+with ``quizzes.keys.validate_snapshot``, the validation the admin and the API share. Nothing
+here touches the database: ``quizzes.importing`` decides what is written.
 
 Writing takes question snapshots (``quizzes.services.versions.snapshot_of`` plus a
 ``"category"`` name) and gives an ``Export``: the file's bytes and the questions the format
 cannot hold, with the reason.
 """
 
-import codecs
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
@@ -19,10 +20,10 @@ from decimal import ROUND_HALF_UP, ROUND_UP, Decimal, InvalidOperation
 from enum import StrEnum
 from typing import Any
 
-from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from courses import uploads
 from courses.text import match_key, strip_diacritics
 from quizzes.formats.text import html_to_text
 from quizzes.keys import validate_snapshot
@@ -63,12 +64,8 @@ CONTENT_TYPES = {
 }
 
 
-class QuestionFileError(Exception):
+class QuestionFileError(uploads.UploadError):
     """The file as a whole cannot be read. ``message`` is translated, for the trainer."""
-
-    def __init__(self, message: str) -> None:
-        self.message = message
-        super().__init__(message)
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,8 +191,13 @@ def parse(
         reader = readers[Format(fmt)]
     except ValueError:
         raise QuestionFileError(_("Unknown file format.")) from None
-    check_size(data, max_bytes=max_bytes)
-    return reader(data, max_questions=max_questions)
+    try:
+        uploads.check_size(data, max_bytes=max_bytes)
+        return reader(data, max_questions=max_questions)
+    except QuestionFileError:
+        raise
+    except uploads.UploadError as error:  # the file itself (see ``courses.uploads``)
+        raise QuestionFileError(error.message) from error
 
 
 def export(fmt: str, questions: Iterable[Mapping[str, Any]]) -> Export:
@@ -207,53 +209,6 @@ def export(fmt: str, questions: Iterable[Mapping[str, Any]]) -> Export:
 
 
 # Helpers shared by the readers
-
-
-def check_size(data: bytes, *, max_bytes: int) -> None:
-    if len(data) > max_bytes:
-        raise QuestionFileError(
-            _("The file is larger than %(limit)s. Split it into smaller files.")
-            % {"limit": filesizeformat(max_bytes)}
-        )
-    if not data.strip():
-        raise QuestionFileError(_("The file is empty."))
-
-
-def decode_text(data: bytes) -> str:
-    """The text of a UTF-8 file (with or without a byte order mark), in NFC, with ``\\n`` line
-    ends. Anything else is refused with a message naming the problem."""
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        raise QuestionFileError(
-            _(
-                "The file is saved as UTF-16, not UTF-8. Save it again choosing the "
-                "encoding “UTF-8” and upload it again."
-            )
-        )
-    if data.startswith(b"PK\x03\x04"):
-        raise QuestionFileError(
-            _(
-                "This is an Excel workbook or another zip file, not a text file. For a workbook "
-                "choose the Excel format."
-            )
-        )
-    if data.startswith(codecs.BOM_UTF8):
-        data = data[len(codecs.BOM_UTF8) :]
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        raise QuestionFileError(
-            _(
-                "The file is not UTF-8 text: line %(line)d holds a byte (0x%(byte)02X) that "
-                "UTF-8 does not allow, as in files saved as Windows-1258 or another code page. "
-                "Save the file with the encoding “UTF-8” and upload it again."
-            )
-            % {"line": line, "byte": data[error.start]}
-        ) from error
-    if "\x00" in text:
-        raise QuestionFileError(_("This is not a text file."))
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return unicodedata.normalize("NFC", text)
 
 
 def nfc(value: str) -> str:

@@ -19,6 +19,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from courses.uploads import decode_text
 from quizzes.formats import (
     Export,
     Format,
@@ -27,7 +28,6 @@ from quizzes.formats import (
     ParseError,
     ParseResult,
     Skipped,
-    decode_text,
     default_name,
     finish,
 )

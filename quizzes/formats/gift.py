@@ -36,6 +36,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from courses.uploads import decode_text
 from quizzes.formats import (
     Export,
     Format,
@@ -44,7 +45,6 @@ from quizzes.formats import (
     ParseError,
     ParseResult,
     Skipped,
-    decode_text,
     default_name,
     finish,
     format_options,

@@ -26,10 +26,7 @@ Tùy chọn (options)        optional grading options (see ``quizzes.formats.OPT
 
 import io
 import re
-import warnings
-import zipfile
 from collections.abc import Iterator, Mapping, Sequence
-from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any
@@ -40,6 +37,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from courses import uploads
 from courses.text import match_key, strip_diacritics
 from quizzes.formats import (
     Export,
@@ -53,7 +51,6 @@ from quizzes.formats import (
     default_name,
     finish,
     format_options,
-    nfc,
     parse_decimal,
     parse_options,
     plain_number,
@@ -158,45 +155,13 @@ TYPE_INDEX = {
 # Reading
 
 
-def _cell_text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else repr(value)
-    if isinstance(value, (datetime, date)):
-        return value.isoformat()
-    return nfc(str(value).replace("\r\n", "\n").replace("\r", "\n"))
-
-
 def _rows(data: bytes) -> Iterator[tuple[int, list[str]]]:
-    if not zipfile.is_zipfile(io.BytesIO(data)):
-        raise QuestionFileError(
-            _("This file is not an Excel workbook (.xlsx). Save it as “Excel Workbook (.xlsx)”.")
-        )
+    """The question sheet's rows, numbered as the spreadsheet shows them."""
+    rows = uploads.workbook_rows(data, max_columns=MAX_COLUMNS, skip_sheets={GUIDE_TITLE})
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", UserWarning)  # "no default style": harmless
-            workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError) as error:
-        raise QuestionFileError(
-            _("This file is not an Excel workbook (.xlsx). Save it as “Excel Workbook (.xlsx)”.")
-        ) from error
-    try:
-        sheets = [sheet for sheet in workbook.worksheets if sheet.title != GUIDE_TITLE]
-        if not sheets:
-            raise QuestionFileError(_("The workbook has no sheet of questions."))
-        sheet = sheets[0]
-        sheet.reset_dimensions()  # some writers record a wrong size; read what is there
-        for number, values in enumerate(
-            sheet.iter_rows(min_row=1, max_col=MAX_COLUMNS, values_only=True), start=1
-        ):
-            yield number, [_cell_text(value) for value in values]
-    except (KeyError, ValueError, TypeError, zipfile.BadZipFile) as error:
-        raise QuestionFileError(_("This Excel workbook could not be read.")) from error
+        yield from enumerate(rows, start=1)
     finally:
-        workbook.close()
+        rows.close()  # closes the workbook when the reading stops early
 
 
 def _heading(value: str) -> tuple[str, str] | None:

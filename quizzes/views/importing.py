@@ -26,6 +26,7 @@ from wagtail.admin import messages
 from wagtail.admin.admin_url_finder import AdminURLFinder
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
+from courses import uploads
 from courses.admin_steps import PermissionRequiredMixin, SessionStore
 from courses.text import strip_diacritics
 from quizzes import formats, importing
@@ -156,7 +157,7 @@ class ImportForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        self.content = upload.read(formats.MAX_BYTES + 1)
+        self.content = uploads.read_upload(upload, max_bytes=formats.MAX_BYTES)
         return upload
 
     def clean(self):

@@ -20,6 +20,7 @@ from certificates import services, tasks
 from certificates.models import BulkDownload, Certificate, CertificateEvent
 from tests.api.conftest import issue_certificate
 from tests.certificates.test_bulk_jobs import make_certificate
+from tests.certificates.test_views import unread_upload
 
 pytestmark = pytest.mark.django_db
 
@@ -276,6 +277,29 @@ def test_one_changed_byte_is_not_a_match(login, certificate):
 
 def test_a_file_that_is_not_a_pdf_is_invalid_input(login):
     response = check_file(login("anonymous"), b"GIF89a not a pdf", name="anh.gif")
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid_input"
+    assert set(response.json()["errors"]) == {"file"}
+
+
+def test_a_body_too_large_for_a_certificate_is_refused_unread(login):
+    client = login("delegate", enforce_csrf_checks=True)  # its CSRF check reads the body first
+    client.cookies["csrftoken"] = token = "k" * 32
+
+    response = unread_upload(
+        client, reverse("api:verification-file"), 200 * 1024 * 1024, HTTP_X_CSRFTOKEN=token
+    )
+
+    assert response.status_code == 400
+    assert response.json() == {
+        "code": "file_too_large",
+        "message": "Tệp quá lớn so với một giấy chứng nhận (tối đa 5 MB).",
+    }
+
+
+def test_an_empty_file_is_invalid_input(login):
+    response = check_file(login("anonymous"), b"", **ENGLISH)
 
     assert response.status_code == 400
     assert response.json()["code"] == "invalid_input"

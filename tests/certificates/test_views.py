@@ -1,6 +1,7 @@
 """Delegates' certificates and the public verification page."""
 
 import datetime
+import io
 
 import pytest
 from django.core.cache import cache
@@ -10,6 +11,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from certificates import services
+from certificates.forms import MAX_PDF_BYTES
 from certificates.models import Certificate, CertificateEvent
 from tests import factories
 from tests.certificates import factories as cf
@@ -250,6 +252,71 @@ def test_a_file_that_is_not_a_pdf_is_a_form_error(client):
     assert response.status_code == 400
     assert response.context["file_form"].errors["file"]
     assert "This is not a PDF file." in response.content.decode()
+
+
+class Unreadable(io.RawIOBase):
+    """A request body that fails the test if anything reads it."""
+
+    def read(self, *args):
+        raise AssertionError("the request body was read")
+
+    readline = read
+
+
+def unread_upload(client, url: str, length: int, **extra):
+    """POST a multipart body announced as ``length`` bytes, which must not be read."""
+    environ = {
+        "CONTENT_TYPE": "multipart/form-data; boundary=B",
+        "CONTENT_LENGTH": str(length),
+        "wsgi.input": Unreadable(),
+    }
+    return client.post(url, data=b"", content_type="multipart/form-data", **environ, **extra)
+
+
+def test_a_body_too_large_for_a_certificate_is_refused_unread():
+    client = Client(enforce_csrf_checks=True)  # refused before the CSRF check reads the body
+
+    response = unread_upload(client, reverse("certificates:verify_file"), 200 * 1024 * 1024)
+
+    assert response.status_code == 400
+    assert response.context["file_form"].errors["file"] == [
+        "Tệp quá lớn so với một giấy chứng nhận (tối đa 5 MB)."
+    ]
+    assert "Tệp quá lớn so với một giấy chứng nhận (tối đa 5 MB)." in response.content.decode()
+
+
+def test_a_file_just_over_the_limit_is_a_form_error(client):
+    data = b"%PDF-1.7\n" + b"0" * (MAX_PDF_BYTES - 8)
+
+    response = english(client).post(reverse("certificates:verify_file"), upload(data))
+
+    assert response.status_code == 400
+    assert "The file is larger than any certificate (5 MB)." in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "The submitted file is empty."),
+        (b"PK\x03\x04 a zip, not a PDF", "This is not a PDF file."),
+        (b"%PD", "This is not a PDF file."),
+    ],
+)
+def test_empty_and_other_files_are_form_errors(client, content, message):
+    response = english(client).post(reverse("certificates:verify_file"), upload(content))
+
+    assert response.status_code == 400
+    assert message in response.content.decode()
+
+
+def test_a_truncated_pdf_is_simply_not_a_certificate(client):
+    certificate = issue()
+    data = certificate.pdf.open("rb").read()[:1000]
+
+    response = english(client).post(reverse("certificates:verify_file"), upload(data))
+
+    assert response.status_code == 404
+    assert "not a certificate issued here, or it has been altered" in response.content.decode()
 
 
 def test_the_upload_needs_a_csrf_token():

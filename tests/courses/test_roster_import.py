@@ -14,10 +14,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
+from django.utils.html import escape
 
-from courses import roster_services, services
+from courses import roster, roster_services, services
 from courses.models import DelegateProfile, Enrollment
-from tests import factories
+from tests import factories, files
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.courses.roster_urls")]
 
@@ -44,10 +46,15 @@ def admin_client(client, admin_user):
     return client
 
 
-def csv_file(*rows, name="roster.csv", delimiter=",") -> SimpleUploadedFile:
+def csv_text(*rows, delimiter=",") -> str:
     buffer = io.StringIO(newline="")
-    csv.writer(buffer, delimiter=delimiter).writerows([HEADINGS, *rows])
-    return SimpleUploadedFile(name, codecs.BOM_UTF8 + buffer.getvalue().encode(), "text/csv")
+    csv.writer(buffer, delimiter=delimiter).writerows(rows)
+    return buffer.getvalue()
+
+
+def csv_file(*rows, name="roster.csv", delimiter=",") -> SimpleUploadedFile:
+    text = csv_text(HEADINGS, *rows, delimiter=delimiter)
+    return SimpleUploadedFile(name, codecs.BOM_UTF8 + text.encode(), "text/csv")
 
 
 def xlsx_file(*rows, name="roster.xlsx") -> SimpleUploadedFile:
@@ -356,7 +363,7 @@ def test_a_failure_while_writing_rolls_back_the_rows_already_written(
     ("file", "message"),
     [
         (SimpleUploadedFile("roster.pdf", b"%PDF-1.4"), "Upload an Excel workbook"),
-        (SimpleUploadedFile("roster.csv", "Họ và tên".encode("utf-16")), "not in UTF-8"),
+        (SimpleUploadedFile("roster.csv", b"Ho va ten\x81,Email\n"), "not in UTF-8"),
         (SimpleUploadedFile("roster.csv", b""), "empty"),
         (SimpleUploadedFile("roster.csv", b"Name,Email\nAn,a@x.vn\n"), "Organisation"),
     ],
@@ -367,6 +374,94 @@ def test_a_bad_file_is_refused_with_a_message(admin_client, cohort, file, messag
     assert response.status_code == 400
     assert message in text(response)
     assert not admin_client.session.get("courses_roster_imports")
+
+
+# Damaged, hostile and legacy files
+
+
+def vietnamese_refusal(data: bytes, name: str) -> str:
+    """The message the reader gives this file, in Vietnamese (escaped as the page shows it)."""
+    with translation.override("vi"), pytest.raises(roster.RosterFileError) as refused:
+        roster.read_roster(data, name, max_rows=5000, max_bytes=5 * files.MIB)
+    with translation.override("en"):
+        assert str(refused.value.message) != _en(data, name), "not translated"
+    return escape(refused.value.message)
+
+
+def _en(data: bytes, name: str) -> str:
+    try:
+        roster.read_roster(data, name, max_rows=5000, max_bytes=5 * files.MIB)
+    except roster.RosterFileError as error:
+        return error.message
+    raise AssertionError("read")
+
+
+@pytest.mark.parametrize("name", files.MALFORMED)
+def test_every_malformed_workbook_is_a_400_with_a_translated_message(
+    admin_client, cohort, settings, name
+):
+    settings.LANGUAGE_CODE = "vi"
+    data = files.malformed_workbooks(files.xlsx_bytes([HEADINGS, HONG], shared_strings=True))[name]
+
+    response = admin_client.post(
+        upload_url(cohort), {"file": SimpleUploadedFile("danh-sach.xlsx", data)}
+    )
+
+    assert response.status_code == 400
+    assert vietnamese_refusal(data, "danh-sach.xlsx") in text(response)
+    assert not admin_client.session.get("courses_roster_imports")
+
+
+def test_a_roster_bomb_is_refused_fast_without_a_memory_spike(admin_client, cohort):
+    bomb = SimpleUploadedFile("danh-sach.xlsx", files.bomb())  # 1 MB, 300 MiB unpacked
+
+    with files.Peak() as peak:
+        response = admin_client.post(upload_url(cohort), {"file": bomb})
+
+    assert response.status_code == 400
+    assert "unpacks to more than 100 times its stored size" in text(response)
+    assert peak.bytes < 50 * files.MIB  # the report's bomb took a worker from 175 MB to 1 GB
+    assert peak.seconds < 5  # it was accepted after 33 s
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        pytest.param(
+            codecs.BOM_UTF16_LE
+            + "\r\n".join("\t".join(row) for row in [HEADINGS, HONG, MINH]).encode("utf-16-le"),
+            id="Excel Unicode Text",
+        ),
+        pytest.param(files.windows_1258(csv_text(HEADINGS, HONG, MINH)), id="Windows-1258"),
+    ],
+)
+def test_rosters_saved_in_legacy_encodings_import(admin_client, cohort, data):
+    preview_url = upload(admin_client, cohort, SimpleUploadedFile("danh-sach.csv", data))
+
+    page = text(admin_client.get(preview_url))
+
+    assert "Nguyễn Thị Hồng" in page and "Trần Văn Minh" in page
+    assert "2 new accounts" in page
+
+
+def test_a_signature_block_ends_the_table_and_the_preview_says_where(admin_client, cohort):
+    signed = xlsx_file(
+        HONG,
+        MINH,
+        [],
+        ["", "", "", "Hà Nội, ngày 15 tháng 11 năm 2024"],
+        ["", "", "", "NGƯỜI LẬP DANH SÁCH"],
+    )
+    preview_url = upload(admin_client, cohort, signed)
+
+    page = text(admin_client.get(preview_url))
+
+    assert "2 new accounts" in page
+    assert "rows with errors" not in page
+    assert (
+        "The table ends at row 5 (“Hà Nội, ngày 15 tháng 11 năm 2024”): rows below it are not "
+        "read." in page
+    )
 
 
 def test_too_big_a_file_is_refused(admin_client, cohort, settings):

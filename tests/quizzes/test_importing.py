@@ -12,15 +12,18 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
+from django.utils.html import escape
 
-from quizzes import importing
+from quizzes import formats, importing
 from quizzes.formats import QuestionFileError, gift
 from quizzes.formats import xlsx as xlsx_format
 from quizzes.keys import key_from_snapshot
 from quizzes.models import Question, QuestionCategory
 from quizzes.scoring import parse_number
 from quizzes.services.versions import snapshot_of
-from tests import factories
+from tests import factories, files
+from tests.files import windows_1258
 from tests.quizzes.factories import CategoryFactory, question
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.quizzes.importing_urls")]
@@ -129,8 +132,8 @@ def test_a_failure_while_writing_rolls_back_what_was_written(category, monkeypat
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        ("Thủ đô? {=Hà Nội ~Huế}".encode("cp1258", errors="replace"), "not UTF-8"),
-        ("Thủ đô? {=Hà Nội ~Huế}".encode("utf-16"), "UTF-16"),
+        ("Thủ đô? {=Hà Nội ~Huế}".encode() + b"\x81", "encoding cannot be read"),
+        (files.xlsx_bytes([["a"]]), "an Excel workbook or another zip file, not a text file"),
         (b"", "empty"),
     ],
 )
@@ -321,12 +324,51 @@ def test_import_command_exits_non_zero(tmp_path):
     assert exited.value.code != 0
 
 
-def test_import_command_refuses_a_file_that_is_not_utf8(tmp_path):
-    path = write(tmp_path, "cau-hoi.gift", "Thủ đô? {=Hà Nội ~Huế}".encode("cp1258", "replace"))
+def test_import_command_refuses_a_file_that_no_encoding_reads(tmp_path):
+    path = write(tmp_path, "cau-hoi.gift", "Thủ đô? {=Hà Nội ~Huế}".encode() + b"\x81")
 
-    with pytest.raises(CommandError, match="not UTF-8"):
+    with pytest.raises(CommandError, match="encoding cannot be read: line 1"):
         call_command("import_questions", str(path), "--category", "Chung")
     assert not Question.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "encode",
+    [windows_1258, lambda text: text.encode("utf-16")],
+    ids=["Windows-1258", "UTF-16"],
+)
+def test_import_command_reads_legacy_and_utf16_files(tmp_path, encode):
+    path = write(tmp_path, "cau-hoi.gift", encode(GOOD))
+
+    call_command("import_questions", str(path), "--category", "Chung")
+
+    assert Question.objects.filter(name="Thủ đô").get().choices.first().text == "Hà Nội"
+
+
+@pytest.mark.parametrize("name", files.MALFORMED)
+def test_import_command_refuses_each_malformed_workbook_with_a_clear_error(tmp_path, name):
+    good = files.xlsx_bytes([xlsx_format.headings(), ["tự luận", "", "Viết."]], shared_strings=True)
+    path = write(tmp_path, "cau-hoi.xlsx", files.malformed_workbooks(good)[name])
+
+    with pytest.raises(CommandError) as refused:
+        call_command("import_questions", str(path), "--category", "Chung")
+
+    message = str(refused.value)
+    assert message.startswith(f"{path}: ")
+    assert any(
+        clue in message
+        for clue in ("Excel", "workbook", "times its stored size", "parts", "sheet", "encrypted")
+    )
+    assert not Question.objects.exists()
+
+
+def test_import_command_refuses_a_bomb_without_unpacking_it(tmp_path):
+    path = write(tmp_path, "cau-hoi.xlsx", files.bomb())
+
+    with files.Peak() as peak, pytest.raises(CommandError, match="times its stored size"):
+        call_command("import_questions", str(path), "--category", "Chung")
+
+    assert peak.bytes < 50 * files.MIB
 
 
 def test_import_command_guesses_xlsx_from_the_name(tmp_path):
@@ -465,7 +507,7 @@ def test_xlsx_upload_with_row_errors(admin_client, category):
 @pytest.mark.parametrize(
     ("data", "fmt", "message"),
     [
-        ("Thủ đô? {=Hà Nội ~Huế}".encode("cp1258", "replace"), "gift", "not UTF-8 text"),
+        ("Thủ đô? {=Hà Nội ~Huế}".encode() + b"\x81", "gift", "encoding cannot be read"),
         (b"not a workbook", "xlsx", "not an Excel workbook"),
         (b"", "gift", "empty"),
     ],
@@ -478,6 +520,43 @@ def test_an_unreadable_file_is_refused_at_upload(admin_client, category, data, f
 
     assert response.status_code == 400
     assert message in text(response)
+
+
+@pytest.mark.parametrize("name", files.MALFORMED)
+def test_every_malformed_workbook_is_a_400_with_a_translated_message(
+    admin_client, category, settings, name
+):
+    settings.LANGUAGE_CODE = "vi"
+    good = files.xlsx_bytes([xlsx_format.headings(), ["tự luận", "", "Viết."]], shared_strings=True)
+    data = files.malformed_workbooks(good)[name]
+    with translation.override("vi"), pytest.raises(QuestionFileError) as refused:
+        formats.parse("xlsx", data)
+    with translation.override("en"), pytest.raises(QuestionFileError) as in_english:
+        formats.parse("xlsx", data)
+    assert refused.value.message != in_english.value.message
+
+    response = admin_client.post(
+        reverse("quizzes_import"),
+        {"file": SimpleUploadedFile("x.xlsx", data), "format": "xlsx", "category": category.pk},
+    )
+
+    assert response.status_code == 400
+    assert escape(refused.value.message) in text(response)
+    assert not admin_client.session.get("quizzes_question_imports")
+
+
+def test_a_question_workbook_bomb_is_refused_fast_without_a_memory_spike(admin_client, category):
+    upload = SimpleUploadedFile("cau-hoi.xlsx", files.bomb())
+
+    with files.Peak() as peak:
+        response = admin_client.post(
+            reverse("quizzes_import"), {"file": upload, "format": "xlsx", "category": category.pk}
+        )
+
+    assert response.status_code == 400
+    assert "unpacks to more than 100 times its stored size" in text(response)
+    assert peak.bytes < 50 * files.MIB
+    assert peak.seconds < 5
 
 
 def test_upload_needs_a_category_or_a_new_one(admin_client):
