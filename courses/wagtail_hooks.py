@@ -7,12 +7,13 @@ from wagtail.permissions import register_permission_policy
 from courses.admin_panels import MyCohortsPanel
 from courses.admin_views import CohortProgressView
 from courses.admin_viewsets import CohortViewSet, EnrollmentViewSet, ProvinceViewSetGroup
-from courses.models import Enrollment
-from courses.permissions import ReadOnlyPermissionPolicy
+from courses.models import Cohort, Enrollment
+from courses.permissions import CohortPermissionPolicy, EnrollmentPermissionPolicy
 from courses.views.roster import roster_urlpatterns
 
+register_permission_policy(Cohort, CohortPermissionPolicy(Cohort))
 # Enrolments are records: they change only through the LMS's own services.
-register_permission_policy(Enrollment, ReadOnlyPermissionPolicy(Enrollment))
+register_permission_policy(Enrollment, EnrollmentPermissionPolicy(Enrollment))
 
 
 @hooks.register("register_admin_viewset")

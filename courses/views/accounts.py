@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from courses import services
 from courses.forms import ProfileForm, SignupForm
 from courses.models import DelegateProfile
-from courses.views.learning import _safe_next
+from courses.redirects import safe_next_url
 
 
 def signup(request):
@@ -32,7 +32,7 @@ def signup(request):
         messages.success(
             request, _("Welcome, %(name)s! Your account is ready.") % {"name": data["full_name"]}
         )
-        return HttpResponseRedirect(_safe_next(request, reverse("courses:dashboard")))
+        return HttpResponseRedirect(safe_next_url(request, reverse("courses:dashboard")))
     status = 400 if request.method == "POST" else 200
     return render(
         request,
