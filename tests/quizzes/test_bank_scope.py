@@ -198,3 +198,63 @@ def test_categories_are_named_once_per_bank(admin_world):
     qf.CategoryFactory(name="Dùng chung 2", course=None)
     with pytest.raises(ValidationError):
         QuestionCategory(name="Dùng chung 2", course=None).full_clean()
+
+
+# Quiz slots
+
+
+def edit_form_data(form) -> dict:
+    """What the admin's edit form would post for ``form`` unchanged (its formsets too)."""
+    from django.forms import CheckboxInput
+
+    data = {}
+    for field in form:
+        value = field.value()
+        if isinstance(field.field.widget, CheckboxInput):
+            if value:
+                data[field.html_name] = "on"
+            continue
+        if value is None:
+            continue
+        if not isinstance(value, list):
+            formatted = field.field.widget.format_value(value)  # e.g. rich text as the editor's
+            value = value if isinstance(formatted, list) else formatted  # choices: the value
+        data[field.html_name] = value if value is not None else ""
+    for formset in getattr(form, "formsets", {}).values():
+        for field in formset.management_form:
+            data[field.html_name] = field.value()
+        for child in formset.forms:
+            data.update(edit_form_data(child))
+    return data
+
+
+def quiz_form(world, user, **slot):
+    from quizzes.models import QuizPage
+
+    quiz = world.mine.quiz
+    form_class = QuizPage.get_edit_handler().get_form_class()
+    unbound = form_class(instance=quiz, parent_page=world.mine.course, for_user=user)
+    data = edit_form_data(unbound)
+    for name, value in slot.items():
+        data[f"slots-0-{name}"] = value
+    return form_class(data, instance=quiz, parent_page=world.mine.course, for_user=user)
+
+
+def test_a_quiz_uses_its_courses_questions_and_shared_ones(admin_world):
+    assert quiz_form(admin_world, admin_world.admin).is_valid()
+    shared = quiz_form(admin_world, admin_world.admin, question=admin_world.shared_question.pk)
+    assert shared.is_valid(), shared.errors
+
+
+@pytest.mark.parametrize("role", ["trainer", "admin"])
+def test_a_quiz_never_draws_on_another_courses_bank(admin_world, role):
+    user = admin_world.user(role)
+    theirs = admin_world.theirs
+
+    by_question = quiz_form(admin_world, user, question=theirs.question.pk)
+    by_category = quiz_form(admin_world, user, question="", category=theirs.category.pk)
+
+    assert not by_question.is_valid()
+    assert "question" in by_question.formsets["slots"].forms[0].errors
+    assert not by_category.is_valid()
+    assert "category" in by_category.formsets["slots"].forms[0].errors
