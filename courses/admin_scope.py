@@ -42,7 +42,7 @@ class ScopedViewMixin:
 
     def check_object(self, instance):
         policy = self.scope_policy
-        if instance is None:  # a create view has no object yet
+        if instance is None or instance.pk is None:  # a create view (or its preview): no object
             return instance
         if policy is not None and not policy.user_has_any_permission_for_instance(
             self.request.user, self.object_actions(), instance

@@ -127,13 +127,25 @@ def category_policy():
     return policy_registry.get_by_type(QuestionCategory)
 
 
+def import_reach(user):
+    """The banks ``user`` may add questions to (``quizzes.permissions``)."""
+    return policy_registry.get_by_type(Question).reach(user, "add")
+
+
 def banks_for(user) -> tuple[QuerySet[CoursePage], bool]:
     """The courses whose banks ``user`` may import into, and whether the shared bank too."""
-    reach = category_policy().reach(user, "add")
+    reach = import_reach(user)
     courses = CoursePage.objects.order_by("title")
     if reach.owners is not None:
         courses = courses.filter(pk__in=sorted(reach.owners))
     return courses, reach.unowned
+
+
+def categories_for(user) -> QuerySet[QuestionCategory]:
+    """The categories of the banks ``user`` may import into."""
+    categories = QuestionCategory.objects.select_related("course")
+    condition = category_policy().condition(import_reach(user))
+    return categories if condition is None else categories.filter(condition)
 
 
 def bank_label(course_id: int | None) -> str:
@@ -190,12 +202,10 @@ class ImportForm(forms.Form):
         super().__init__(*args, **kwargs)
         courses, shared = banks_for(user)
         self.fields["course"].queryset = courses
-        self.fields["course"].required = not shared
+        self.shared_allowed = shared
         if not shared:
             self.fields["course"].empty_label = None
-        self.fields["category"].queryset = category_policy().narrow(
-            QuestionCategory.objects.select_related("course"), user, ["change"]
-        )
+        self.fields["category"].queryset = categories_for(user)
         message = _(
             "You may not choose this: it belongs to a course you do not train, or it is shared "
             "and only administrators change it."
@@ -219,12 +229,8 @@ class ImportForm(forms.Form):
             self.add_error(
                 "new_category", _("Choose an existing category or name a new one, not both.")
             )
-        if category and "course" in cleaned and course != category.course:
-            self.add_error(
-                "course",
-                _("The category “%(category)s” is in another bank: choose its course.")
-                % {"category": category.name},
-            )
+        if not category and not course and not self.shared_allowed and "course" in cleaned:
+            self.add_error("course", _("Choose the course whose bank receives the questions."))
         cleaned["category_name"] = new_category or (category.name if category else "")
         cleaned["course_id"] = category.course_id if category else (course.pk if course else None)
         if "file" in cleaned and cleaned.get("format"):
@@ -356,7 +362,7 @@ class PendingImportMixin(AdminPageMixin):
     def may_import_into(self, course_id: int | None) -> bool:
         """Still true at confirmation: the user may add to this bank (a trainer removed from
         the course's cohorts since the upload may not)."""
-        reach = category_policy().reach(self.request.user, "add")
+        reach = import_reach(self.request.user)
         if course_id is None:
             return reach.unowned
         return reach.owners is None or course_id in reach.owners
@@ -502,8 +508,8 @@ class ExportForm(forms.Form):
         self.visible_questions = policy_registry.get_by_type(Question).narrow(
             Question.objects.all(), user, VISIBLE_ACTIONS
         )
-        self.fields["category"].queryset = category_policy().narrow(
-            QuestionCategory.objects.all(), user, VISIBLE_ACTIONS
+        self.fields["category"].queryset = QuestionCategory.objects.filter(
+            pk__in=self.visible_questions.values("category_id")
         )
 
     def clean(self):

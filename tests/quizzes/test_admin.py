@@ -45,7 +45,7 @@ def question_form(category, *, kind="single", choices):
 def test_trainer_adds_a_question_and_a_version_is_recorded(client):
     cohort = factories.CohortFactory()
     trainer = trainer_of(cohort)
-    category = qf.CategoryFactory()
+    category = qf.CategoryFactory(course=cohort.course)  # the bank of the course they train
     client.force_login(trainer)
     data = question_form(
         category,
