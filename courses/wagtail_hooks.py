@@ -7,6 +7,7 @@ from wagtail.permissions import register_permission_policy
 from courses.admin_panels import MyCohortsPanel
 from courses.admin_views import CohortProgressView
 from courses.admin_viewsets import CohortViewSet, EnrollmentViewSet, ProvinceViewSetGroup
+from courses.middleware import may_read_site_history
 from courses.models import Cohort, Enrollment
 from courses.permissions import CohortPermissionPolicy, EnrollmentPermissionPolicy
 from courses.views.roster import roster_urlpatterns
@@ -66,3 +67,10 @@ def register_api_tokens():
     from wagtail.users.views.api_tokens import APITokenViewSet
 
     return APITokenViewSet("wagtailusers_api_tokens", url_prefix="api-tokens")
+
+
+@hooks.register("construct_reports_menu")
+def hide_site_history(request, menu_items):
+    # Shown to whoever may read it (courses.middleware).
+    if not may_read_site_history(request.user):
+        menu_items[:] = [item for item in menu_items if item.name != "site-history"]

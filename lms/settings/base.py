@@ -51,6 +51,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "courses.middleware.SiteHistoryScopeMiddleware",
 ]
 
 ROOT_URLCONF = "lms.urls"
