@@ -8,8 +8,13 @@ the request's transaction commits. Which backend runs it is the ``TASKS`` settin
 * In production, ``django_tasks_db.DatabaseBackend`` (package ``django-tasks-db``) stores the
   task in the database and ``manage.py db_worker`` runs it; the page polls the job's progress.
 
-A worker killed half way leaves the job "running" with an old heartbeat: the status page then
-offers to resume it, and the build carries on from its last checkpoint (see ``certificates.bulk``).
+A worker killed half way stops renewing its lease on the job (``certificates.leases``). Each
+run of the task, whatever it finds, first queues one more run of it for when the lease would
+expire (on backends that can defer a task, as the database worker's can), so while a job is
+unfinished one run always waits in the queue. Once the lease has expired, that run takes the job
+over and carries on from the last checkpoint (see ``certificates.bulk``): the next worker finishes
+the job without anyone pressing Resume, and the ZIP holds every certificate once. The status page
+still offers to resume a stale job at once.
 
 Finished ZIPs are deleted ``LMS["BULK_DOWNLOAD_RETENTION_DAYS"]`` days after they were built by
 ``purge_expired_downloads`` (the ``purge_bulk_downloads`` command or task, run daily); their jobs
@@ -27,12 +32,12 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ImproperlyConfigured
 from django.core.files import File
 from django.db import transaction
-from django.tasks import task
+from django.tasks import TaskContext, task
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from certificates import bulk
+from certificates import bulk, leases
 from certificates.filters import clean_params, filter_certificates, parse_filters
 from certificates.models import BulkDownload, Certificate, CertificateEvent
 from courses.conf import lms_settings
@@ -40,8 +45,8 @@ from courses.conf import lms_settings
 logger = logging.getLogger(__name__)
 
 MAX_CERTIFICATES = 20_000  # per ZIP; a bigger selection is refused with a message
-STALE_AFTER = timedelta(minutes=2)  # a running job without progress for this long was killed
 PROGRESS_MIN_SECONDS = 0.25  # between two progress updates in the database
+CHECK_MARGIN = timedelta(seconds=1)  # after a lease's expiry, before the next run looks at it
 
 
 class NothingToDownload(bulk.BulkDownloadError):
@@ -117,29 +122,37 @@ def start_bulk_download(
 
 def enqueue_build(job: BulkDownload) -> None:
     result = build_bulk_download.enqueue(job.pk)
-    BulkDownload.objects.filter(pk=job.pk).update(task_result_id=str(result.id))
+    # The run to come, unless a run has claimed the job meanwhile (its id is the job's then).
+    BulkDownload.objects.filter(pk=job.pk, state=BulkDownload.State.QUEUED).update(
+        task_result_id=str(result.id)
+    )
 
 
 def is_stale(job: BulkDownload, *, now: datetime | None = None) -> bool:
-    """A running job whose worker has not reported progress for ``STALE_AFTER``."""
-    now = now or timezone.now()
-    last = job.heartbeat_at or job.started_at or job.requested_at
-    return job.state == BulkDownload.State.RUNNING and last < now - STALE_AFTER
+    """A running job whose worker has let its lease expire: it was stopped. The next run of
+    the job's task takes it over; the status page offers to resume it at once."""
+    return leases.is_expired(job, now=now or timezone.now())
 
 
 def is_waiting_long(job: BulkDownload, *, now: datetime | None = None) -> bool:
-    """Queued for longer than ``STALE_AFTER``: the worker is busy, or not running."""
+    """Queued for longer than a lease: the worker is busy, or not running."""
     now = now or timezone.now()
     last = job.heartbeat_at or job.requested_at
-    return job.state == BulkDownload.State.QUEUED and last < now - STALE_AFTER
+    return job.state == BulkDownload.State.QUEUED and last < now - leases.lease_duration()
 
 
 def resume_bulk_download(*, job: BulkDownload) -> bool:
-    """Queue a stale job again; it continues from its last checkpoint. False if not stale."""
+    """Queue a stale job again at once; it continues from its last checkpoint. False if it is
+    not stale (or another run took it over meanwhile)."""
     if not is_stale(job):
         return False
-    job.state, job.heartbeat_at = BulkDownload.State.QUEUED, timezone.now()
-    job.save(update_fields=["state", "heartbeat_at"])
+    now = timezone.now()
+    queued = BulkDownload.objects.filter(
+        pk=job.pk, state=BulkDownload.State.RUNNING, heartbeat_at=job.heartbeat_at
+    ).update(state=BulkDownload.State.QUEUED, heartbeat_at=now)
+    if not queued:
+        return False
+    job.state, job.heartbeat_at = BulkDownload.State.QUEUED, now
     transaction.on_commit(lambda: enqueue_build(job))
     return True
 
@@ -164,10 +177,11 @@ def record_bulk_download(*, job: BulkDownload, actor: AbstractBaseUser) -> None:
 # The task
 
 
-@task
-def build_bulk_download(job_id: int) -> dict:
-    """Build the job's ZIP (or finish it, after a crash). Returns the job's state."""
-    return run_bulk_download(job_id=job_id)
+@task(takes_context=True)
+def build_bulk_download(context: TaskContext, job_id: int) -> dict:
+    """Build the job's ZIP, take it over from a worker that died, or see that another run holds
+    it. Returns the job's state."""
+    return run_bulk_download(job_id=job_id, run_id=str(context.task_result.id))
 
 
 def work_dir() -> Path:
@@ -179,32 +193,64 @@ def part_path(job: BulkDownload) -> Path:
     return work_dir() / f"{job.pk}-{job.work_token}.zip.part"
 
 
-def run_bulk_download(*, job_id: int, after_file: Callable[[int], None] | None = None) -> dict:
-    """The task's body. ``after_file(n)`` runs after each PDF is added (tests kill it there)."""
+def run_bulk_download(
+    *,
+    job_id: int,
+    run_id: str | None = None,
+    after_file: Callable[[int], None] | None = None,
+) -> dict:
+    """The task's body, for the run ``run_id`` (the task result's id). ``after_file(n)`` runs
+    after each PDF is added (tests kill the run there)."""
+    run_id = run_id or f"run-{secrets.token_hex(8)}"
     job = BulkDownload.objects.get(pk=job_id)
-    part = part_path(job)
-    with bulk.exclusive(part) as mine:
-        job.refresh_from_db()
-        if not mine or job.is_finished:  # another worker has it, or it is already over
-            return _summary(job)
-        with translation.override(job.language):
-            _build(job, part, after_file)
+    if job.is_finished:
+        return _summary(job)
+    schedule_check(job)
+    lease = leases.Lease.claim(job_id=job.pk, run_id=run_id, now=timezone.now())
+    if lease is not None:
+        part = part_path(job)
+        # The lease keeps out other machines; the lock, a process of this machine that was
+        # presumed dead too early (it stops at its next renewal, and a later run carries on).
+        with bulk.exclusive(part) as mine:
+            if mine:
+                job.refresh_from_db()
+                with translation.override(job.language):
+                    _build(job, part, after_file, lease)
+    job.refresh_from_db()
     return _summary(job)
+
+
+def schedule_check(job: BulkDownload) -> None:
+    """Queue another run of the job's task for just after the current lease would expire: it
+    finds the job finished (and stops), still renewed (and queues another), or abandoned (and
+    takes it over). Backends that run tasks at once, in the request, have no worker to lose."""
+    if not build_bulk_download.get_backend().supports_defer:
+        return
+    now = timezone.now()
+    renewed = job.heartbeat_at if job.state == BulkDownload.State.RUNNING else None
+    when = max(now, renewed or now) + leases.lease_duration() + CHECK_MARGIN
+    build_bulk_download.using(run_after=when).enqueue(job.pk)
 
 
 def _summary(job: BulkDownload) -> dict:
     return {"job": job.pk, "state": job.state, "done": job.done, "total": job.total}
 
 
-def _progress(job: BulkDownload, done: int) -> None:
-    """Show progress (and that the worker is alive), at most every ``PROGRESS_MIN_SECONDS``:
-    a small ZIP builds faster than anyone watches it, and each update is a commit."""
+def _progress(job: BulkDownload, lease: leases.Lease, done: int) -> None:
+    """Show progress (and renew the lease), at most every ``PROGRESS_MIN_SECONDS``: a small
+    ZIP builds faster than anyone watches it, and each update is a commit."""
     now = timezone.now()
     recent = job.heartbeat_at and (now - job.heartbeat_at).total_seconds() < PROGRESS_MIN_SECONDS
     if recent and done < job.total:
         return
+    lease.renew(now=now, force=True, done=done)
     job.done, job.heartbeat_at = done, now
-    BulkDownload.objects.filter(pk=job.pk).update(done=done, heartbeat_at=now)
+
+
+def _after_file(lease: leases.Lease, after_file, written: int) -> None:
+    lease.renew()  # between checkpoints too: a slow storage must not look like a dead worker
+    if after_file:
+        after_file(written)
 
 
 def _entries(job: BulkDownload) -> list[bulk.Entry]:
@@ -241,32 +287,32 @@ def _entries(job: BulkDownload) -> list[bulk.Entry]:
     ]
 
 
-def _build(job: BulkDownload, part: Path, after_file) -> None:
-    now = timezone.now()
-    job.state, job.heartbeat_at = BulkDownload.State.RUNNING, now
-    job.started_at = job.started_at or now
-    job.save(update_fields=["state", "started_at", "heartbeat_at"])
+def _build(job: BulkDownload, part: Path, after_file, lease: leases.Lease) -> None:
     try:
         path = bulk.build_zip(
             _entries(job),
             part=part,
             storage=Certificate._meta.get_field("pdf").storage,
             created=timezone.localtime(job.requested_at),
-            on_checkpoint=lambda done: _progress(job, done),
-            after_file=after_file,
+            on_checkpoint=lambda done: _progress(job, lease, done),
+            after_file=lambda written: _after_file(lease, after_file, written),
         )
         with path.open("rb") as handle:
             job.zip_file.save(
                 f"{secrets.token_urlsafe(16)}.zip", _BuiltFile(handle, path), save=False
             )
+    except leases.LeaseLost:
+        logger.warning("Bulk download %s was taken over by another run; this one stops.", job.pk)
+        return
     except bulk.BulkDownloadError as error:
-        _fail(job, error.describe())
+        _fail(job, lease, error.describe())
         bulk.discard(part)
         return
     except Exception:
         logger.exception("Bulk download %s failed", job.pk)
         _fail(
             job,
+            lease,
             _(
                 "The ZIP could not be built because of an unexpected error. Start the download "
                 "again; if it fails again, tell the site's administrators."
@@ -274,9 +320,16 @@ def _build(job: BulkDownload, part: Path, after_file) -> None:
         )
         bulk.discard(part)
         raise
-    job.state, job.done, job.error = BulkDownload.State.DONE, job.total, ""
-    job.finished_at = timezone.now()
-    job.save(update_fields=["state", "done", "error", "zip_file", "finished_at"])
+    finished = lease.finish(
+        state=BulkDownload.State.DONE,
+        done=job.total,
+        error="",
+        zip_file=job.zip_file.name,
+        finished_at=timezone.now(),
+    )
+    if not finished:  # taken over at the last moment: the run that holds the job hands over
+        logger.warning("Bulk download %s was taken over by another run: ZIP dropped.", job.pk)
+        job.zip_file.storage.delete(job.zip_file.name)
     bulk.discard(part)
 
 
@@ -292,9 +345,8 @@ class _BuiltFile(File):
         return str(self.path)
 
 
-def _fail(job: BulkDownload, message: str) -> None:
-    job.state, job.error, job.finished_at = BulkDownload.State.FAILED, message, timezone.now()
-    job.save(update_fields=["state", "error", "finished_at"])
+def _fail(job: BulkDownload, lease: leases.Lease, message: str) -> None:
+    lease.finish(state=BulkDownload.State.FAILED, error=message, finished_at=timezone.now())
 
 
 # Retention

@@ -30,6 +30,9 @@ DEFAULTS: dict[str, Any] = {
     "VERIFY_RATE_PER_HOUR": 60,
     # Days a finished certificate ZIP is kept before ``purge_bulk_downloads`` deletes its file.
     "BULK_DOWNLOAD_RETENTION_DAYS": 7,
+    # Seconds a background job's worker may go without renewing its lease on the job (it renews
+    # it every third of that while it works); then the next worker takes the job over.
+    "TASK_LEASE_SECONDS": 120,
 }
 
 

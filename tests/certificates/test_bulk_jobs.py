@@ -21,7 +21,7 @@ from django.utils.translation import gettext
 from wagtail.admin.auth import require_admin_access
 from wagtail.utils.urlpatterns import decorate_urlpatterns
 
-from certificates import services, tasks
+from certificates import leases, services, tasks
 from certificates.models import BulkDownload, Certificate, CertificateEvent
 from certificates.views_bulk import bulk_urlpatterns
 from courses.conf import lms_settings
@@ -226,7 +226,7 @@ def test_an_unexpected_error_fails_the_job_and_reaches_the_task_backend(course, 
     assert "unexpected error" in job.error
 
 
-def test_a_killed_job_resumes_without_duplicates(course, hr, monkeypatch):
+def test_a_killed_job_resumes_without_duplicates(course, hr, monkeypatch, time_machine):
     monkeypatch.setattr(tasks.bulk, "PROGRESS_EVERY", 4)
     monkeypatch.setattr(tasks, "PROGRESS_MIN_SECONDS", 0)  # every checkpoint shows
     certificates = [
@@ -246,6 +246,9 @@ def test_a_killed_job_resumes_without_duplicates(course, hr, monkeypatch):
     assert job.done == 4  # the last checkpoint
 
     added = []
+    tasks.run_bulk_download(job_id=job.pk, after_file=added.append)
+    assert added == []  # the dead run's lease still holds: nobody builds it twice
+    time_machine.move_to(timezone.now() + leases.lease_duration() + datetime.timedelta(seconds=1))
     tasks.run_bulk_download(job_id=job.pk, after_file=added.append)
     job.refresh_from_db()
     assert added == [5, 6, 7, 8, 9, 10]  # carried on after the checkpoint
@@ -277,7 +280,9 @@ def test_only_a_running_job_without_progress_is_stale(course, hr):
     assert tasks.is_waiting_long(job, now=later)  # but the page says the worker may be down
     job.state, job.heartbeat_at = BulkDownload.State.RUNNING, now
     assert not tasks.is_stale(job, now=now + datetime.timedelta(seconds=30))
-    assert tasks.is_stale(job, now=now + tasks.STALE_AFTER + datetime.timedelta(seconds=1))
+    lease = leases.lease_duration()
+    assert not tasks.is_stale(job, now=now + lease)
+    assert tasks.is_stale(job, now=now + lease + datetime.timedelta(seconds=1))
 
 
 def test_nothing_to_download_and_too_many_are_refused(course, hr, monkeypatch):
@@ -371,12 +376,10 @@ def test_bad_filters_are_refused(client, hr):
     assert not BulkDownload.objects.exists()
 
 
-def test_progress_json_for_polling(client, course, hr):
+def test_progress_json_for_polling(client, course, hr, time_machine):
     make_certificate(course=course)
     job = tasks.start_bulk_download(user=hr, params={}, language="vi")
-    BulkDownload.objects.filter(pk=job.pk).update(
-        state=BulkDownload.State.RUNNING, done=0, heartbeat_at=timezone.now()
-    )
+    assert leases.Lease.claim(job_id=job.pk, run_id="a-worker", now=timezone.now())
     client.force_login(hr)
     data = client.get(status_url(job), headers={"accept": "application/json"}).json()
     assert data == {
@@ -393,6 +396,9 @@ def test_progress_json_for_polling(client, course, hr):
         "waiting_long": False,
         "download_url": None,
     }
+    # That worker stops; once its lease has expired, the next run finishes the job.
+    time_machine.move_to(timezone.now() + leases.lease_duration() + datetime.timedelta(seconds=1))
+    assert client.get(status_url(job, format="json")).json()["stale"]
     tasks.run_bulk_download(job_id=job.pk)
     data = client.get(status_url(job, format="json")).json()
     assert data["state"] == "done" and data["finished"] and data["percent"] == 100
