@@ -34,8 +34,8 @@ class SiteHistoryScopeMiddleware:
         if match is None or match.view_name not in SITE_HISTORY_VIEWS:
             return None
         user = request.user
-        if not user.is_authenticated or may_read_site_history(user):
-            return None  # anonymous visitors get Wagtail's sign-in redirect
+        if not user.has_perm("wagtailadmin.access_admin") or may_read_site_history(user):
+            return None  # who may not enter the admin gets Wagtail's sign-in redirect
         return TemplateResponse(
             request,
             "courses/admin/site_history_forbidden.html",

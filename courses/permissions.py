@@ -188,3 +188,14 @@ def visible_choices(queryset: QuerySet, user) -> QuerySet:
             condition |= Q(path__startswith=path)
         return queryset.filter(condition)
     return queryset
+
+
+def scope_page_choices(pages: QuerySet, user) -> QuerySet:
+    """Pages a page chooser offers ``user``: every live page, and the drafts of the courses they
+    train (HR and superusers: every page)."""
+    if user.is_superuser or selectors.follows_every_cohort(user):
+        return pages
+    condition = Q(live=True)
+    for path in selectors.trained_course_paths(user):
+        condition |= Q(path__startswith=path)
+    return pages.filter(condition)

@@ -9,7 +9,11 @@ from courses.admin_views import CohortProgressView
 from courses.admin_viewsets import CohortViewSet, EnrollmentViewSet, ProvinceViewSetGroup
 from courses.middleware import may_read_site_history
 from courses.models import Cohort, Enrollment
-from courses.permissions import CohortPermissionPolicy, EnrollmentPermissionPolicy
+from courses.permissions import (
+    CohortPermissionPolicy,
+    EnrollmentPermissionPolicy,
+    scope_page_choices,
+)
 from courses.views.roster import roster_urlpatterns
 
 register_permission_policy(Cohort, CohortPermissionPolicy(Cohort))
@@ -74,3 +78,9 @@ def hide_site_history(request, menu_items):
     # Shown to whoever may read it (courses.middleware).
     if not may_read_site_history(request.user):
         menu_items[:] = [item for item in menu_items if item.name != "site-history"]
+
+
+@hooks.register("construct_page_chooser_queryset")
+def hide_other_courses_drafts(pages, request):
+    # Linking to another course's live pages is fine; its drafts are its trainers' business.
+    return scope_page_choices(pages, request.user)

@@ -15,6 +15,7 @@ permission denied (a redirect to the admin's dashboard); ``NOT_FOUND`` 404; ``FO
 action leads). A row's ``method``/``data`` send a POST where the GET would prove nothing.
 """
 
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -81,7 +82,8 @@ class Entry:
 PARAM = re.compile(r"<(?:\w+:)?(\w+)>|\(\?P<(\w+)>")
 
 
-def entries() -> list[Entry]:
+@functools.cache
+def entries() -> tuple[Entry, ...]:
     found = []
 
     def walk(resolver, prefix, namespaces):
@@ -104,7 +106,7 @@ def entries() -> list[Entry]:
             )
 
     walk(get_resolver(), "", ())
-    return [entry for entry in found if not entry.route.startswith(API_PREFIX)]
+    return tuple(entry for entry in found if not entry.route.startswith(API_PREFIX))
 
 
 def key_of(entry: Entry) -> str:

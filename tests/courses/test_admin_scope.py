@@ -113,3 +113,30 @@ def test_the_other_courses_cohort_filter_value_is_refused(admin_world, client_as
     assert admin_world.theirs.delegate.email not in html(response)
     assert "cohort" in response.context["filters"].form.errors
     assert {e.cohort_id for e in response.context["object_list"]} == {admin_world.mine.cohort.pk}
+
+
+# Wagtail's page chooser
+
+
+def test_the_page_chooser_hides_another_courses_drafts(admin_world, client_as):
+    from courses.models import ModulePage
+    from tests import factories
+
+    theirs = admin_world.theirs.course
+    draft = factories.add_page(
+        theirs, ModulePage(title="Bản nháp QCN", slug="ban-nhap", live=False)
+    )
+    mine = factories.add_page(
+        admin_world.mine.course, ModulePage(title="Bản nháp TTDN", slug="ban-nhap", live=False)
+    )
+
+    other = client_as("trainer").get(reverse("wagtailadmin_choose_page_child", args=[theirs.pk]))
+    own = client_as("trainer").get(
+        reverse("wagtailadmin_choose_page_child", args=[admin_world.mine.course.pk])
+    )
+    hr = client_as("hr").get(reverse("wagtailadmin_choose_page_child", args=[theirs.pk]))
+
+    assert draft.title not in other.json()["html"]
+    assert admin_world.theirs.module.title in other.json()["html"]  # live: may be linked to
+    assert mine.title in own.json()["html"]
+    assert draft.title in hr.json()["html"]
