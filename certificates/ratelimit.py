@@ -2,15 +2,15 @@
 
 from django.core.cache import cache
 
-
-def client_address(request) -> str:
-    # Behind a proxy, configure it to set REMOTE_ADDR (e.g. gunicorn --forwarded-allow-ips).
-    return request.META.get("REMOTE_ADDR", "unknown")
+from courses.client_address import request_client_address
 
 
 def allow(request, *, scope: str, limit: int, period: int = 3600) -> bool:
-    """Count this request; False once ``limit`` requests were made in the current window."""
-    key = f"lms-rate:{scope}:{client_address(request)}"
+    """Count this request; False once ``limit`` requests were made in the current window.
+
+    Clients are told apart by ``courses.client_address`` (X-Forwarded-For only from the proxies
+    in ``LMS["TRUSTED_PROXIES"]``), as every other limit does."""
+    key = f"lms-rate:{scope}:{request_client_address(request) or 'unknown'}"
     if cache.add(key, 1, timeout=period):
         return True
     try:

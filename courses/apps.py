@@ -21,10 +21,8 @@ class CoursesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from courses import checks  # noqa: F401 - registers the system checks
-
         # Like Django's own permissions, role groups follow every migrate (and test flush).
         post_migrate.connect(_ensure_role_groups, dispatch_uid="courses.ensure_role_groups")
-        from courses import outline_cache
+        from courses import checks, outline_cache  # noqa: F401 (checks register on import)
 
         outline_cache.connect_receivers()

@@ -30,6 +30,12 @@ DEFAULTS: dict[str, Any] = {
     "VERIFY_RATE_PER_HOUR": 60,
     # Days a finished certificate ZIP is kept before ``purge_bulk_downloads`` deletes its file.
     "BULK_DOWNLOAD_RETENTION_DAYS": 7,
+    # Hours a sign-up's confirmation link stays valid; unconfirmed sign-ups are then forgotten.
+    "SIGNUP_CONFIRMATION_HOURS": 72,
+    # Reverse proxies whose X-Forwarded-For is believed: addresses or networks ("10.0.0.0/8"),
+    # and "unix" for a proxy on a Unix socket. Empty: trust nobody and use REMOTE_ADDR
+    # (courses.client_address; every rate limit and the sign-in lockout count by it).
+    "TRUSTED_PROXIES": [],
     # Seconds a background job's worker may go without renewing its lease on the job (it renews
     # it every third of that while it works); then the next worker takes the job over.
     "TASK_LEASE_SECONDS": 120,

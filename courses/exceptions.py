@@ -60,3 +60,16 @@ class NotACourseItem(LMSError):
 class CompletedByPassing(LMSError):
     code = "completed_by_passing"
     message = _("A quiz is completed by passing it.")
+
+
+class SignupLinkInvalid(LMSError):
+    code = "signup_link_invalid"
+    message = _(
+        "This confirmation link is not valid: it has expired, was replaced by a newer sign-up, "
+        "or has already been used. Sign up again to get a new one."
+    )
+
+
+class SignupAlreadyConfirmed(LMSError):
+    code = "signup_already_confirmed"
+    message = _("This email address already has an account. Sign in with it.")

@@ -70,14 +70,9 @@ class SignupForm(ProfileFieldsMixin):
     field_order = ["full_name", "email", "organisation", "position", "province"]
 
     def clean_email(self) -> str:
-        email = nfc(self.cleaned_data["email"]).lower()
-        user_model = get_user_model()
-        taken = user_model.objects.filter(email__iexact=email).exists()
-        if taken or user_model.objects.filter(username__iexact=email).exists():
-            raise forms.ValidationError(
-                _("An account with this email already exists. Sign in or reset your password.")
-            )
-        return email
+        # Whether the address already has an account is never said here: courses.signup
+        # answers every sign-up alike and tells the address's owner by email.
+        return nfc(self.cleaned_data["email"]).lower()
 
     def clean(self):
         cleaned = super().clean()

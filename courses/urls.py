@@ -12,6 +12,8 @@ urlpatterns = [
     path("join/", learning.enrol_with_code, name="enrol_code"),
     path("items/<int:page_id>/complete/", learning.complete, name="complete"),
     path("signup/", accounts.signup, name="signup"),
+    path("signup/sent/", accounts.signup_sent, name="signup_sent"),
+    path("signup/confirm/<str:token>/", accounts.signup_confirm, name="signup_confirm"),
     path("profile/", accounts.profile, name="profile"),
     path(
         "login/",
@@ -41,7 +43,7 @@ urlpatterns = [
     ),
     path(
         "password/set/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(
+        accounts.SetPasswordView.as_view(
             template_name="courses/registration/password_set.html",
             success_url=reverse_lazy("courses:password_set_done"),
         ),

@@ -1,7 +1,9 @@
 """Registers the LMS's admin screens. Nothing is computed here."""
 
-from django.urls import path
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.permissions import register_permission_policy
 
 from courses.admin_panels import MyCohortsPanel
@@ -14,6 +16,8 @@ from courses.permissions import (
     EnrollmentPermissionPolicy,
     scope_page_choices,
 )
+from courses.views.lockouts import PERMISSION as LOCKOUTS_PERMISSION
+from courses.views.lockouts import lockout_urlpatterns
 from courses.views.roster import roster_urlpatterns
 
 register_permission_policy(Cohort, CohortPermissionPolicy(Cohort))
@@ -55,6 +59,23 @@ def register_report_urls():
 @hooks.register("register_admin_urls")
 def register_roster_urls():
     return roster_urlpatterns()
+
+
+@hooks.register("register_admin_urls")
+def register_lockout_urls():
+    return lockout_urlpatterns()
+
+
+class LockoutsMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.has_perm(LOCKOUTS_PERMISSION)
+
+
+@hooks.register("register_settings_menu_item")
+def register_lockouts_menu_item():
+    return LockoutsMenuItem(
+        _("Sign-in lockouts"), reverse("courses_lockouts"), icon_name="lock", order=900
+    )
 
 
 @hooks.register("construct_homepage_panels")

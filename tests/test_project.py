@@ -57,6 +57,35 @@ def test_production_settings_pass_the_deploy_checklist():
     assert "System check identified no issues" in output
 
 
+PROXY_AND_LOCKOUT_SELF_CHECK = """
+import django
+django.setup()
+from django.conf import settings
+print(settings.LMS["TRUSTED_PROXIES"], settings.AXES_FAILURE_LIMIT, settings.AXES_COOLOFF_TIME)
+"""
+
+
+def test_production_reads_the_trusted_proxies_and_the_lockout_from_the_environment():
+    result = run_with_production_settings(
+        ["-c", PROXY_AND_LOCKOUT_SELF_CHECK],
+        TRUSTED_PROXIES=" 127.0.0.1, 10.0.0.0/8 ,",
+        LOGIN_FAILURE_LIMIT="8",
+        LOGIN_COOLOFF_MINUTES="30",
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "['127.0.0.1', '10.0.0.0/8'] 8 0:30:00"
+
+
+def test_the_deploy_check_refuses_a_trusted_proxy_that_is_not_an_address():
+    result = run_with_production_settings(
+        ["manage.py", "check", "--deploy"], TRUSTED_PROXIES="127.0.0.1,nginx"
+    )
+
+    assert result.returncode != 0
+    assert "courses.E002" in result.stderr + result.stdout
+
+
 REDIS_SELF_CHECK = """
 import django
 django.setup()

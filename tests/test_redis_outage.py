@@ -9,6 +9,7 @@ again without a restart, and a session signed out meanwhile does not come back.
 """
 
 import logging
+import re
 import textwrap
 
 import pytest
@@ -65,7 +66,7 @@ def stored_session(client) -> Session:
 
 
 def test_with_redis_down_the_delegate_journey_never_fails(
-    client, redis_down, django_capture_on_commit_callbacks
+    client, redis_down, django_capture_on_commit_callbacks, mailoutbox
 ):
     course = factories.course(modules=1, title="Thông tin đối ngoại")
     cf.template(course)
@@ -76,7 +77,7 @@ def test_with_redis_down_the_delegate_journey_never_fails(
     assert_answers(client.get("/"), 200)
     assert_answers(client.get(course.url), 200)
 
-    # Sign up, sign out, sign in again: sessions in the database.
+    # Sign up, confirm by email, sign out, sign in again: sessions in the database.
     signup = {
         "full_name": "Nguyễn Thị Hòa",
         "email": "hoa.nguyen@example.vn",
@@ -86,7 +87,12 @@ def test_with_redis_down_the_delegate_journey_never_fails(
         "password1": PASSWORD,
         "password2": PASSWORD,
     }
-    assert_answers(client.post(reverse("courses:signup"), signup), 302)
+    with django_capture_on_commit_callbacks(execute=True):  # the confirmation email
+        assert_answers(client.post(reverse("courses:signup"), signup), 302)
+    assert_answers(client.get(reverse("courses:signup_sent")), 200)
+    link = re.search(r"testserver(/learn/signup/confirm/\S+/)", mailoutbox[0].body).group(1)
+    assert_answers(client.get(link), 200)
+    assert_answers(client.post(link), 302)
     assert_answers(client.post(reverse("courses:logout")), 302)
     assert_answers(client.get(reverse("courses:login")), 200)
     response = client.post(

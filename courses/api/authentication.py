@@ -7,12 +7,15 @@ and no API endpoint hands one out.
 """
 
 from django.conf import settings
+from django.contrib import auth
 from django.utils import timezone
 from drf_spectacular.authentication import SessionScheme as BaseSessionScheme
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.plumbing import build_bearer_security_scheme_object
 from rest_framework import authentication, exceptions
 from wagtail.models import APIToken
+
+from courses import lockout
 
 
 class CSRFFailed(exceptions.PermissionDenied):
@@ -29,9 +32,23 @@ class SessionAuthentication(authentication.SessionAuthentication):
             raise CSRFFailed() from None
 
 
+class LockedOut(exceptions.Throttled):
+    """Too many wrong tokens from this address: 429 with Retry-After (``courses.lockout``)."""
+
+    default_code = "locked_out"
+
+
 class APITokenAuthentication(authentication.BaseAuthentication):
     """``Authorization: Bearer wagtail_…``, checked against the digests of unrevoked tokens of
-    active users (as Wagtail's own API does). A wrong token is refused, never ignored."""
+    active users (as Wagtail's own API does). A wrong token is refused, never ignored.
+
+    The token is checked by ``courses.auth.APITokenBackend`` through Django's ``authenticate()``,
+    so django-axes counts a wrong token as a failed sign-in: after ``AXES_FAILURE_LIMIT`` wrong
+    tokens from one address, that address may use no token until the cool-off has passed. A
+    wrong token names no account, so "the account" of the lockout is every token at once
+    (``courses.lockout.API_TOKEN_ACCOUNT``); people signing in on the site from the same
+    address are not affected.
+    """
 
     keyword = "Bearer"
 
@@ -43,17 +60,15 @@ class APITokenAuthentication(authentication.BaseAuthentication):
             token = header[1].decode() if len(header) == 2 else ""
         except UnicodeError:
             token = ""
-        if not APIToken.validate_token_format(token):
+        attempt = lockout.login_attempt(request)
+        user = auth.authenticate(attempt, api_token=token)
+        if user is None:
+            wait = lockout.seconds_locked(attempt, credentials={"api_token": token})
+            if wait is not None:
+                raise LockedOut(wait=wait)
             raise exceptions.AuthenticationFailed()
-        api_token = (
-            APIToken.objects.select_related("user")
-            .filter(key_hash__in=APIToken.candidate_key_hashes(token), revoked_at__isnull=True)
-            .first()
-        )
-        if api_token is None or not api_token.user.is_active:
-            raise exceptions.AuthenticationFailed()
-        self.touch(api_token)
-        return api_token.user, api_token
+        self.touch(user.api_token)
+        return user, user.api_token
 
     def authenticate_header(self, request) -> str:
         return f'{self.keyword} realm="api"'

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, JsonResponse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_exempt
@@ -20,7 +21,8 @@ from rest_framework.settings import api_settings
 from rest_framework.views import set_rollback
 
 from courses import exceptions as course_exceptions
-from courses.api.authentication import CSRFFailed
+from courses import lockout
+from courses.api.authentication import CSRFFailed, LockedOut
 from courses.exceptions import LMSError
 
 NOT_FOUND_MESSAGE = _("Nothing was found at this address.")
@@ -153,6 +155,9 @@ def throttled_message(wait: float | None) -> str:
 
 
 def api_error_body(error: exceptions.APIException) -> dict:
+    if isinstance(error, LockedOut):
+        message = lockout.lockout_message(wait=error.wait, now=timezone.now(), api=True)
+        return {"code": "locked_out", "message": message}
     if isinstance(error, exceptions.Throttled):
         return {"code": "throttled", "message": throttled_message(error.wait)}
     code, message = next(

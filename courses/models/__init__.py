@@ -6,7 +6,7 @@ from courses.models.enrolment import (
     generate_enrolment_code,
 )
 from courses.models.pages import CourseIndexPage, CourseItem, CoursePage, ModulePage
-from courses.models.people import DelegateProfile, FormerProvince, Province
+from courses.models.people import DelegateProfile, FormerProvince, Province, SignupRequest
 
 __all__ = [
     "Cohort",
@@ -20,5 +20,6 @@ __all__ = [
     "FormerProvince",
     "ModulePage",
     "Province",
+    "SignupRequest",
     "generate_enrolment_code",
 ]

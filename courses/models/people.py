@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from courses.text import collapse_spaces
@@ -83,3 +84,28 @@ class DelegateProfile(models.Model):
         self.full_name = collapse_spaces(self.full_name)
         self.organisation = collapse_spaces(self.organisation)
         self.position = collapse_spaces(self.position)
+
+
+class SignupRequest(models.Model):
+    """A sign-up waiting for its email address to be confirmed (``courses.signup``).
+
+    No account exists for it yet: the account is created when the link emailed to the address
+    is followed, so a sign-up never reveals, takes or changes an account. The details wait here,
+    the password only as a hash, until then or until they expire.
+    """
+
+    wagtail_reference_index_ignore = True
+
+    email = models.EmailField(_("email"), max_length=150, db_index=True)
+    password = models.CharField(_("password"), max_length=128)  # a hash (make_password)
+    # register_delegate()'s keyword arguments (the province by id).
+    profile = models.JSONField(_("profile"), default=dict)
+    next_url = models.CharField(_("next page"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("sign-up awaiting confirmation")
+        verbose_name_plural = _("sign-ups awaiting confirmation")
+
+    def __str__(self) -> str:
+        return self.email

@@ -12,6 +12,7 @@ from courses import exceptions, selectors, services
 from courses.forms import EnrolmentCodeForm
 from courses.models import CoursePage
 from courses.redirects import safe_next_url
+from courses.throttling import throttled
 
 
 @login_required
@@ -49,6 +50,7 @@ def enrol(request, course_id: int):
 
 
 @login_required
+@throttled("enrolment_code")  # as POST /api/v1/enrolments/join/: one budget for both
 def enrol_with_code(request):
     form = EnrolmentCodeForm(request.POST or None, initial={"code": request.GET.get("code", "")})
     if request.method == "POST" and form.is_valid():

@@ -1,5 +1,6 @@
 """Settings shared by every environment; dev, test and production refine them."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -32,6 +33,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "axes",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -52,6 +54,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "courses.middleware.SiteHistoryScopeMiddleware",
+    # Last, as django-axes asks: turns a lockout into courses.lockout's response.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "lms.urls"
@@ -89,7 +93,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out client before any password or token is checked.
+    "courses.auth.LockoutBackend",
     "courses.auth.EmailOrUsernameBackend",
+    "courses.auth.APITokenBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -97,6 +104,27 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Sign-in lockout (django-axes; courses/lockout.py says how the LMS uses it): after
+# AXES_FAILURE_LIMIT failed sign-ins for one account from one address, that account is refused
+# from that address until AXES_COOLOFF_TIME has passed since the last failure. Production reads
+# both from LOGIN_FAILURE_LIMIT and LOGIN_COOLOFF_MINUTES.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_USERNAME_CALLABLE = "courses.lockout.account_key"
+AXES_CLIENT_IP_CALLABLE = "courses.client_address.request_client_address"
+AXES_LOCKOUT_CALLABLE = "courses.lockout.lockout_response"
+AXES_RESET_ON_SUCCESS = True
+# Trying again while locked out does not push the end of the lockout further away, so the time
+# the page gives is the time it ends.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# Only failures are kept (and only for the cool-off): no log of every sign-in.
+AXES_DISABLE_ACCESS_LOG = True
+# Lockouts are seen and lifted in the Wagtail admin (Settings → Sign-in lockouts).
+AXES_ENABLE_ADMIN = False
+# Failures are still logged as warnings, without the name tried or the address.
+AXES_VERBOSE = False
 LOGIN_URL = "courses:login"
 LOGIN_REDIRECT_URL = "courses:dashboard"
 LOGOUT_REDIRECT_URL = "/"
@@ -157,8 +185,13 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_CLASSES": ["courses.api.throttling.ScopedRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {
         # Per user. Autosave writes every few seconds at most; codes are worth guessing.
+        # The HTML views count against the same scopes (courses/throttling.py).
         "attempt_write": "120/minute",
         "enrolment_code": "10/hour",
+        # Per address: sign-up (HTML only). A conference hall of 280 delegates often shares one
+        # address and signs up within the hour; every sign-up still needs its emailed link, so
+        # this bounds the mail a script can make us send, not the accounts it can create.
+        "signup": "300/hour",
         # Public certificate checks, per visitor; separate from the verification page's
         # LMS["VERIFY_RATE_PER_HOUR"].
         "certificate_verify": "60/hour",

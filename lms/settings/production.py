@@ -1,12 +1,13 @@
 """Production settings: everything secret or host-specific comes from the environment."""
 
 import os
+from datetime import timedelta
 
 from django.core.exceptions import ImproperlyConfigured
 
 from . import shared_cache
 from .base import *  # noqa: F403
-from .base import DATABASES
+from .base import DATABASES, LMS
 
 
 def _env(name: str) -> str:
@@ -27,6 +28,20 @@ WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", f"https://{ALLOW
 # Persistent connections: one small server carries a whole conference.
 DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("CONN_MAX_AGE", "60"))
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+
+# The reverse proxies in front of the app (comma-separated addresses or networks, "unix" for a
+# Unix socket): only their X-Forwarded-For is believed when rate limits and the sign-in lockout
+# tell clients apart (courses/client_address.py). Empty: REMOTE_ADDR, which behind a proxy makes
+# every visitor one client.
+LMS = {
+    **LMS,
+    "TRUSTED_PROXIES": [
+        proxy.strip() for proxy in os.environ.get("TRUSTED_PROXIES", "").split(",") if proxy.strip()
+    ],
+}
+# Sign-in lockout (courses/lockout.py): failures per account and address, and the pause after.
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LOGIN_COOLOFF_MINUTES", "15")))
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = os.environ.get("SECURE_SSL_REDIRECT", "true").lower() != "false"

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from courses.exceptions import LMSError
+from courses.throttling import throttled
 from quizzes import exceptions, selectors, services
 from quizzes.forms import answers_from_json, answers_from_post
 from quizzes.models import Attempt, QuizPage
@@ -73,6 +74,7 @@ def _error_json(error: LMSError, status: int | None = None, **extra) -> JsonResp
 
 @login_required
 @require_POST
+@throttled("attempt_write")  # as the API's start, save and submit
 def start(request, quiz_id: int):
     quiz = QuizPage.objects.live().public().filter(pk=quiz_id).first()
     if quiz is None:
@@ -112,6 +114,7 @@ def attempt_page(request, attempt_id: int):
 
 @login_required
 @require_POST
+@throttled("attempt_write")  # as the API's start, save and submit
 def save(request, attempt_id: int):
     """Save answers. Form posts then go to the requested page; JSON posts get JSON back."""
     if _wants_json(request):
@@ -228,6 +231,7 @@ def summary(request, attempt_id: int):
 
 @login_required
 @require_POST
+@throttled("attempt_write")  # as the API's start, save and submit
 def submit(request, attempt_id: int):
     try:
         services.submit_attempt(attempt_id=attempt_id, user=request.user)

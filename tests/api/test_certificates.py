@@ -216,6 +216,39 @@ def test_verification_is_throttled_per_visitor_apart_from_the_page(login, certif
     assert page.status_code == 200  # the page's own limit (LMS["VERIFY_RATE_PER_HOUR"])
 
 
+@override_settings(REST_FRAMEWORK=slow_verification("3/hour"))
+def test_rotating_a_forged_forwarded_for_does_not_escape_the_throttle(login, certificate):
+    """Found: the throttle believed any X-Forwarded-For and was bypassed by rotating it."""
+    client = login("anonymous")
+    code = certificate.verification_code
+
+    answers = [
+        verify(client, code, REMOTE_ADDR="203.0.113.9", HTTP_X_FORWARDED_FOR=f"192.0.2.{n}")
+        for n in range(4)
+    ]
+
+    assert [r.status_code for r in answers] == [200, 200, 200, 429]
+
+
+@override_settings(
+    REST_FRAMEWORK=slow_verification("3/hour"), LMS={"TRUSTED_PROXIES": ["10.0.0.0/8"]}
+)
+def test_behind_a_trusted_proxy_visitors_are_throttled_apart(login, certificate):
+    client = login("anonymous")
+    code = certificate.verification_code
+    via_proxy = {"REMOTE_ADDR": "10.0.0.2"}
+
+    first = [
+        verify(client, code, HTTP_X_FORWARDED_FOR="198.51.100.1", **via_proxy) for _ in range(4)
+    ]
+    second = verify(client, code, HTTP_X_FORWARDED_FOR="198.51.100.2", **via_proxy)
+    forged = verify(client, code, HTTP_X_FORWARDED_FOR="192.0.2.1, 198.51.100.1", **via_proxy)
+
+    assert [r.status_code for r in first] == [200, 200, 200, 429]
+    assert second.status_code == 200
+    assert forged.status_code == 429  # what the client wrote left of its address is ignored
+
+
 def check_file(client, data: bytes, name="chung-nhan.pdf", **extra):
     upload = SimpleUploadedFile(name, data, content_type="application/pdf")
     return client.post(reverse("api:verification-file"), {"file": upload}, **extra)

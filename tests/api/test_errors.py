@@ -182,7 +182,7 @@ def test_attempt_writes_are_throttled_per_user(world, login):
 def test_the_default_rates_are_configured():
     rates = settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]
 
-    assert set(rates) == {"attempt_write", "enrolment_code", "certificate_verify"}
+    assert set(rates) == {"attempt_write", "enrolment_code", "signup", "certificate_verify"}
 
 
 @pytest.mark.parametrize(

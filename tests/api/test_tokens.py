@@ -95,3 +95,88 @@ def test_only_administrators_create_tokens_in_the_wagtail_admin(world):
     assert token.prefix in created.content.decode()
     assert token.revoked_at is None
     assert token.created <= timezone.now()
+
+
+# Wrong tokens count as failed sign-ins (django-axes; courses/lockout.py)
+
+INTEGRATION = "203.0.113.40"
+LIMIT = 5
+
+
+def try_tokens(plaintexts, **extra) -> list:
+    url = reverse("api:enrolment-list")
+    return [Client().get(url, **bearer(p), REMOTE_ADDR=INTEGRATION, **extra) for p in plaintexts]
+
+
+def test_wrong_tokens_lock_the_address_out_of_token_use(world):
+    """Found: nothing limited guessing; a wrong token is a failure for the client's address."""
+    _token, plaintext = APIToken.create_token(user=world.hr, name="Hệ thống nhân sự")
+
+    wrong = try_tokens(APIToken.generate_token() for _ in range(LIMIT))
+    [right] = try_tokens([plaintext])
+
+    assert [r.status_code for r in wrong] == [401] * (LIMIT - 1) + [429]
+    assert right.status_code == 429
+    body = right.json()
+    assert body["code"] == "locked_out"
+    assert set(body) == {"code", "message"}
+    assert "Hãy thử lại sau" in body["message"]
+    assert 890 <= int(right["Retry-After"]) <= 900
+
+
+def test_malformed_tokens_count_too(world):
+    answers = try_tokens(["wagtail_!!"] * LIMIT)
+
+    assert answers[-1].status_code == 429
+
+
+def test_a_token_lockout_is_per_address_and_leaves_the_sites_sign_in_alone(world):
+    _token, plaintext = APIToken.create_token(user=world.hr, name="Hệ thống nhân sự")
+    try_tokens(APIToken.generate_token() for _ in range(LIMIT))
+
+    elsewhere = Client().get(
+        reverse("api:enrolment-list"), **bearer(plaintext), REMOTE_ADDR="198.51.100.1"
+    )
+    site_sign_in = Client().post(
+        reverse("courses:login"),
+        {"username": world.delegate.email, "password": factories.PASSWORD},
+        REMOTE_ADDR=INTEGRATION,
+    )
+
+    assert elsewhere.status_code == 200
+    assert site_sign_in.status_code == 302
+
+
+def test_a_spoofed_forwarded_for_does_not_escape_a_token_lockout(world):
+    answers = [
+        Client().get(
+            reverse("api:enrolment-list"),
+            **bearer(APIToken.generate_token()),
+            REMOTE_ADDR=INTEGRATION,
+            HTTP_X_FORWARDED_FOR=f"192.0.2.{n}",
+        )
+        for n in range(LIMIT)
+    ]
+
+    assert answers[-1].status_code == 429
+
+
+def test_english_clients_read_the_lockout_in_english(world):
+    try_tokens(APIToken.generate_token() for _ in range(LIMIT - 1))
+
+    [response] = try_tokens([APIToken.generate_token()], HTTP_ACCEPT_LANGUAGE="en")
+
+    assert response.json()["message"].startswith("Too many wrong API tokens")
+
+
+def test_an_administrator_lifts_a_token_lockout_in_the_wagtail_admin(world):
+    _token, plaintext = APIToken.create_token(user=world.hr, name="Hệ thống nhân sự")
+    try_tokens(APIToken.generate_token() for _ in range(LIMIT))
+    admin = Client()
+    admin.force_login(world.superuser)
+
+    listing = admin.get(reverse("courses_lockouts"))
+    admin.post(reverse("courses_lockouts"), {"address": INTEGRATION})
+
+    assert [entry.is_token for entry in listing.context["entries"]] == [True]
+    assert try_tokens([plaintext])[0].status_code == 200

@@ -74,6 +74,27 @@ def test_forms_showing_errors_are_accessible(desktop_page, screenshots, axe, log
     axe(page)
 
 
+def test_the_sign_in_lockout_and_sign_up_pages_are_accessible(desktop_page, screenshots, axe):
+    page = desktop_page
+    for _ in range(5):
+        page.goto("/learn/login/")
+        page.get_by_label("Email").fill("khong.co@example.vn")
+        page.get_by_label("Mật khẩu").fill("sai mật khẩu")
+        page.get_by_role("main").get_by_role("button", name="Đăng nhập").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Tạm dừng đăng nhập")
+    expect(page.get_by_role("alert")).to_contain_text("Hãy thử lại sau")
+    screenshots(page, "locked-out")
+    axe(page)
+
+    page.goto("/learn/signup/sent/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Kiểm tra email của bạn")
+    axe(page)
+    page.goto("/learn/signup/confirm/not-a-token/")
+    expect(page.get_by_role("alert")).to_be_visible()
+    screenshots(page, "signup-link-invalid")
+    axe(page)
+
+
 def tab_to(page: Page, target: Locator, *, limit: int = 60) -> None:
     """Press Tab until ``target`` has the focus, and check that the focus can be seen."""
     for _ in range(limit):
@@ -170,4 +191,32 @@ def test_the_quiz_timer_speaks_only_at_a_few_milestones(
     ], spoken
     page.clock.resume()  # screenshots wait for an animation frame, which a paused clock holds
     screenshots(page, "twenty-seconds-left")
+    axe(page)
+
+
+def test_autosave_refused_for_too_many_requests_says_so_and_keeps_the_answer(
+    desktop_page, enrolled, screenshots, axe, login, settings
+):
+    """The autosave shares the API's attempt_write budget; when it is spent, the delegate reads
+    the server's message (not "you may be offline") and the answer stays on the page."""
+    rates = settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {**rates, "attempt_write": "2/hour"},
+    }
+    course, user = enrolled
+    quiz = three_question_quiz(course)
+    page = desktop_page
+    login(page, user)
+    page.goto(quiz.url)
+    page.get_by_role("button", name="Bắt đầu làm bài").click()  # the first of two writes
+    status = page.locator("[data-save-status]")
+
+    page.get_by_label("14/2/2012").check()
+    expect(status).to_contain_text("Đã lưu tất cả câu trả lời")
+    page.get_by_label("15/6/2023").check()
+
+    expect(status).to_contain_text("Có quá nhiều yêu cầu. Hãy thử lại sau")
+    expect(page.get_by_label("15/6/2023")).to_be_checked()
+    screenshots(page, "autosave-throttled")
     axe(page)

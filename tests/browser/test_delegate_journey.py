@@ -14,6 +14,7 @@ from decimal import Decimal
 
 import pypdf
 import pytest
+from django.core import mail
 from playwright.sync_api import Page, expect
 
 from tests import factories
@@ -104,9 +105,25 @@ def sign_up(page: Page, conference: Conference, screen) -> None:
     page.get_by_label("Nhập lại mật khẩu").fill(PASSWORD)
     screen("signup")
     page.get_by_role("main").get_by_role("button", name="Đăng ký").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Kiểm tra email của bạn")
+    expect(page.get_by_role("main")).to_contain_text(EMAIL)
+    screen("signup-sent")
+    # The confirmation link, as the delegate's mail app would open it.
+    page.goto(confirmation_link(EMAIL))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Xác nhận email")
+    screen("signup-confirm")
+    page.get_by_role("button", name="Xác nhận và đăng nhập").click()
     # Back on the course they came from, signed in.
     expect(page.get_by_role("heading", level=1)).to_have_text(conference.course.title)
     expect(page.get_by_role("status")).to_contain_text(FULL_NAME)
+
+
+def confirmation_link(address: str) -> str:
+    """The path of the link in the last email to ``address`` (sent by the live server)."""
+    [message] = [m for m in mail.outbox if m.to == [address]]
+    match = re.search(r"https?://[^/\s]+(/learn/signup/confirm/[^/\s]+/)", message.body)
+    assert match, message.body
+    return match.group(1)
 
 
 def join_cohort(page: Page, screen) -> None:

@@ -178,6 +178,33 @@ def test_lookups_are_rate_limited(client):
 
 
 @override_settings(LMS={"VERIFY_RATE_PER_HOUR": 3})
+def test_a_forged_forwarded_for_from_an_untrusted_peer_changes_nothing(client):
+    certificate = issue()
+    url = reverse("certificates:verify_code", args=[certificate.verification_code])
+
+    answers = [
+        client.get(url, REMOTE_ADDR="203.0.113.9", HTTP_X_FORWARDED_FOR=f"192.0.2.{n}")
+        for n in range(4)
+    ]
+
+    assert [r.status_code for r in answers] == [200, 200, 200, 429]
+
+
+@override_settings(LMS={"VERIFY_RATE_PER_HOUR": 3, "TRUSTED_PROXIES": ["10.0.0.1"]})
+def test_behind_a_trusted_proxy_visitors_are_limited_apart(client):
+    """Found: behind a reverse proxy every visitor shared the proxy's one bucket."""
+    certificate = issue()
+    url = reverse("certificates:verify_code", args=[certificate.verification_code])
+    via_proxy = {"REMOTE_ADDR": "10.0.0.1"}
+
+    first = [client.get(url, HTTP_X_FORWARDED_FOR="198.51.100.1", **via_proxy) for _ in range(4)]
+    second = client.get(url, HTTP_X_FORWARDED_FOR="198.51.100.2", **via_proxy)
+
+    assert [r.status_code for r in first] == [200, 200, 200, 429]
+    assert second.status_code == 200
+
+
+@override_settings(LMS={"VERIFY_RATE_PER_HOUR": 3})
 def test_file_checks_share_the_rate_limit(client):
     certificate = issue()
     url = reverse("certificates:verify_code", args=[certificate.verification_code])

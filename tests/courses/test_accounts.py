@@ -1,18 +1,23 @@
 """Sign-up, sign-in, passwords, profile and the delegate's dashboard."""
 
+import io
 import re
 import unicodedata
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.management import call_command
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from courses import services
 from courses.conf import lms_settings
-from courses.models import DelegateProfile, Province
+from courses.exceptions import SignupLinkInvalid
+from courses.models import DelegateProfile, Province, SignupRequest
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -43,54 +48,227 @@ def signed_in_user_id(client) -> int | None:
     return int(user_id) if user_id else None
 
 
-# Sign-up
+# Sign-up: every sign-up is answered "check your email"; the link creates the account.
+
+CONFIRM_LINK = re.compile(r"https?://testserver(/learn/signup/confirm/[^/\s]+/)")
+SET_PASSWORD_LINK = re.compile(r"https?://testserver(/learn/password/set/[^/\s]+/[^/\s]+/)")
 
 
-def test_signup_creates_a_delegate_signs_them_in_and_opens_the_dashboard(client):
-    response = client.post(reverse("courses:signup"), signup_data())
+@pytest.fixture
+def sign_up(client, mailoutbox, django_capture_on_commit_callbacks):
+    """Post the sign-up form as a visitor; the emails go out when the sign-up commits."""
+
+    def post(path=None, *, visitor=None, **overrides):
+        with django_capture_on_commit_callbacks(execute=True):
+            return (visitor or client).post(
+                path or reverse("courses:signup"), signup_data(**overrides)
+            )
+
+    return post
+
+
+def link_in(mail, pattern=CONFIRM_LINK) -> str:
+    match = pattern.search(mail.body)
+    assert match, mail.body
+    return match.group(1)
+
+
+def confirm(client, link: str):
+    page = client.get(link)
+    assert page.status_code == 200
+    assert page.context["email"]
+    return client.post(link)
+
+
+def page_text(response) -> str:
+    """The page without its per-request CSRF tokens."""
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", response.content.decode())
+
+
+def test_signup_creates_nothing_until_the_emailed_link_is_confirmed(sign_up, client, mailoutbox):
+    response = sign_up()
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("courses:signup_sent")
+    assert not User.objects.exists()
+    assert signed_in_user_id(client) is None
+    sent = client.get(response["Location"])
+    assert "hoa.nguyen@example.vn" in sent.content.decode()
+    [mail] = mailoutbox
+    assert mail.to == ["hoa.nguyen@example.vn"]
+    assert NEW_PASSWORD not in mail.body
+
+
+def test_the_confirmation_link_creates_the_delegate_and_signs_them_in(sign_up, client, mailoutbox):
+    sign_up()
+    link = link_in(mailoutbox[0])
+
+    response = confirm(client, link)
 
     assert response.status_code == 302
     assert response["Location"] == reverse("courses:dashboard")
     user = User.objects.get(email="hoa.nguyen@example.vn")
     assert user.username == "hoa.nguyen@example.vn"
+    assert user.is_active
     assert user.check_password(NEW_PASSWORD)
     assert user.groups.filter(name=lms_settings.DELEGATES_GROUP).exists()
     profile = user.delegate_profile
     assert profile.full_name == "Nguyễn Thị Hòa"
     assert profile.organisation == "Sở Văn hóa, Thể thao và Du lịch"
+    assert profile.position == "Chuyên viên"
     assert profile.province.name == "Phú Thọ"
     assert signed_in_user_id(client) == user.pk
+    assert not SignupRequest.objects.exists()
 
 
-def test_signup_returns_to_a_safe_next_page(client):
+def test_opening_the_link_does_not_spend_it(sign_up, client, mailoutbox):
+    """A mail scanner that follows the link creates nothing; the delegate's tap still works."""
+    sign_up()
+    link = link_in(mailoutbox[0])
+
+    assert Client().get(link).status_code == 200
+    assert not User.objects.exists()
+    assert confirm(client, link).status_code == 302
+
+
+def test_a_confirmation_link_works_once(sign_up, client, mailoutbox):
+    sign_up()
+    link = link_in(mailoutbox[0])
+    confirm(client, link)
+
+    again = Client().post(link)
+
+    assert again.status_code == 400
+    assert again.context["error"] == SignupLinkInvalid.message
+    assert User.objects.count() == 1
+
+
+def test_a_confirmation_link_expires(sign_up, client, mailoutbox):
+    sign_up()
+    link = link_in(mailoutbox[0])
+    later = timezone.now() + timedelta(hours=lms_settings.SIGNUP_CONFIRMATION_HOURS, minutes=1)
+
+    with time_machine.travel(later):
+        response = client.post(link)
+
+    assert response.status_code == 400
+    assert not User.objects.exists()
+
+
+def test_a_tampered_link_is_refused(sign_up, client, mailoutbox):
+    sign_up()
+    link = link_in(mailoutbox[0])
+
+    response = client.post(link.replace("/confirm/", "/confirm/x"))
+
+    assert response.status_code == 400
+    assert not User.objects.exists()
+
+
+def test_a_new_signup_replaces_the_earlier_link(sign_up, client, mailoutbox):
+    """Someone who signed up an address that is not theirs loses the race to its owner."""
+    sign_up(password1="Mật khẩu của kẻ khác 1!", password2="Mật khẩu của kẻ khác 1!")
+    sign_up()
+    first, second = (link_in(mail) for mail in mailoutbox)
+
+    assert Client().post(first).status_code == 400
+    confirm(client, second)
+
+    assert User.objects.get().check_password(NEW_PASSWORD)
+
+
+def test_signing_up_with_a_taken_email_answers_exactly_as_a_new_one(sign_up, mailoutbox):
+    """No enumeration: same status, same page, one email either way; the account is untouched."""
+    existing = factories.delegate(user__email="hoa.nguyen@example.vn", full_name="Trần Thị Hòa")
+    visitors = {"taken": Client(), "new": Client()}
+    taken = sign_up(visitor=visitors["taken"], email="HOA.Nguyen@example.VN")
+    new = sign_up(visitor=visitors["new"], email="moi@example.vn")
+
+    assert taken.status_code == new.status_code == 302
+    assert taken["Location"] == new["Location"]
+    taken_page = page_text(visitors["taken"].get(taken["Location"]))
+    new_page = page_text(visitors["new"].get(new["Location"]))
+    assert taken_page.replace("hoa.nguyen@example.vn", "moi@example.vn") == new_page
+    existing.refresh_from_db()
+    assert existing.check_password(factories.PASSWORD)
+    assert existing.delegate_profile.full_name == "Trần Thị Hòa"
+    assert User.objects.count() == 1
+    assert [mail.to for mail in mailoutbox] == [["hoa.nguyen@example.vn"], ["moi@example.vn"]]
+    assert SignupRequest.objects.get().email == "moi@example.vn"
+
+
+def test_the_owner_of_a_taken_email_is_told_and_can_set_a_new_password(
+    sign_up, client, mailoutbox
+):
+    existing = factories.delegate(user__email="hoa.nguyen@example.vn")
+
+    sign_up()
+    [mail] = mailoutbox
+    assert CONFIRM_LINK.search(mail.body) is None
+    response = set_password_through_link(client, link_in(mail, SET_PASSWORD_LINK), NEW_PASSWORD)
+
+    assert response.status_code == 302
+    existing.refresh_from_db()
+    assert existing.check_password(NEW_PASSWORD)
+
+
+def test_a_delegate_imported_from_a_roster_who_signs_up_gets_a_set_password_link(
+    sign_up, mailoutbox
+):
+    services.register_delegate(
+        email="hoa.nguyen@example.vn",
+        full_name="Nguyễn Thị Hòa",
+        organisation="Sở Văn hóa, Thể thao và Du lịch",
+        province=None,
+        password=None,
+    )
+
+    sign_up()
+
+    assert SET_PASSWORD_LINK.search(mailoutbox[0].body)
+
+
+def test_confirming_after_the_address_gained_an_account_creates_nothing(
+    sign_up, client, mailoutbox
+):
+    sign_up()
+    link = link_in(mailoutbox[0])
+    factories.delegate(user__email="hoa.nguyen@example.vn")
+
+    response = client.post(link)
+
+    assert response.status_code == 400
+    assert response.context["already"]
+    assert User.objects.count() == 1
+    assert signed_in_user_id(client) is None
+
+
+def test_signup_returns_to_a_safe_next_page_once_confirmed(sign_up, client, mailoutbox):
     course = factories.course()
 
-    response = client.post(
-        f"{reverse('courses:signup')}?next={course.url}", signup_data(next=course.url)
-    )
+    sign_up(f"{reverse('courses:signup')}?next={course.url}", next=course.url)
+    response = confirm(client, link_in(mailoutbox[0]))
 
     assert response["Location"] == course.url
 
 
-def test_signup_ignores_an_offsite_next_page(client):
-    response = client.post(
-        f"{reverse('courses:signup')}?next=https://evil.example/",
-        signup_data(next="https://evil.example/"),
+def test_signup_ignores_an_offsite_next_page(sign_up, client, mailoutbox):
+    sign_up(
+        f"{reverse('courses:signup')}?next=https://evil.example/", next="https://evil.example/"
     )
+    response = confirm(client, link_in(mailoutbox[0]))
 
     assert response["Location"] == reverse("courses:dashboard")
 
 
-def test_signup_normalises_names_to_nfc_with_single_spaces(client):
-    client.post(
-        reverse("courses:signup"),
-        signup_data(
-            full_name=nfd("  Nguyễn   Thị \t Hòa "),
-            organisation=nfd(" Sở  Văn hóa,  Thể thao và Du lịch "),
-            position=nfd("Phó  Trưởng phòng"),
-            email=" Hoa.Nguyen@Example.VN ",
-        ),
+def test_signup_normalises_names_to_nfc_with_single_spaces(sign_up, client, mailoutbox):
+    sign_up(
+        full_name=nfd("  Nguyễn   Thị \t Hòa "),
+        organisation=nfd(" Sở  Văn hóa,  Thể thao và Du lịch "),
+        position=nfd("Phó  Trưởng phòng"),
+        email=" Hoa.Nguyen@Example.VN ",
     )
+    confirm(client, link_in(mailoutbox[0]))
 
     user = User.objects.get()
     assert user.email == "hoa.nguyen@example.vn"
@@ -102,16 +280,11 @@ def test_signup_normalises_names_to_nfc_with_single_spaces(client):
     assert profile.position == "Phó Trưởng phòng"
 
 
-def test_signup_refuses_an_email_already_taken_in_any_case(client):
-    factories.delegate(user__email="hoa.nguyen@example.vn")
+def test_the_emails_follow_the_language_of_the_signup(sign_up, client, mailoutbox):
+    client.cookies["django_language"] = "en"
+    sign_up()
 
-    response = client.post(reverse("courses:signup"), signup_data(email="HOA.Nguyen@example.VN"))
-
-    assert response.status_code == 400
-    assert response.context["form"].has_error("email")
-    assert User.objects.count() == 1
-    assert DelegateProfile.objects.count() == 1
-    assert signed_in_user_id(client) is None
+    assert mailoutbox[0].subject == "Confirm your email to finish signing up"
 
 
 def test_signup_refuses_mismatched_passwords(client):
@@ -122,6 +295,7 @@ def test_signup_refuses_mismatched_passwords(client):
     assert response.status_code == 400
     assert response.context["form"].has_error("password2")
     assert not User.objects.exists()
+    assert not SignupRequest.objects.exists()
 
 
 def test_signup_refuses_a_too_common_password(client):
@@ -442,3 +616,17 @@ def test_new_delegates_join_the_delegates_group_even_if_it_was_deleted():
     )
 
     assert user.groups.filter(name=lms_settings.DELEGATES_GROUP).exists()
+
+
+def test_unconfirmed_signups_are_forgotten_once_their_link_has_expired(sign_up, mailoutbox):
+    sign_up()
+    later = timezone.now() + timedelta(hours=lms_settings.SIGNUP_CONFIRMATION_HOURS, minutes=1)
+    out = io.StringIO()
+
+    call_command("purge_signup_requests", stdout=out)
+    assert SignupRequest.objects.count() == 1  # still within its 72 hours
+    with time_machine.travel(later):
+        call_command("purge_signup_requests", stdout=out)
+
+    assert not SignupRequest.objects.exists()
+    assert "Deleted 1 unconfirmed sign-up(s)." in out.getvalue()

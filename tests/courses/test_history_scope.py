@@ -68,4 +68,4 @@ def test_a_site_without_the_middleware_fails_its_checks(settings):
 
     errors = checks.run_checks(tags=[checks.Tags.security])
 
-    assert "courses.E001" in {error.id for error in errors}
+    assert "courses.E006" in {error.id for error in errors}

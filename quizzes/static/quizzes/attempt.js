@@ -139,7 +139,7 @@
         return { status: 401, body: {} };  // sent to the sign-in page: the session has ended
       }
       return response.json().catch(function () { return {}; }).then(function (body) {
-        return { status: response.status, body: body };
+        return { status: response.status, body: body, retryAfter: parseInt(response.headers.get("Retry-After"), 10) };
       });
     }).then(function (result) {
       inFlight = false;
@@ -172,6 +172,11 @@
         setStatus(result.body.message || t("not_saved"), true);
       } else if (result.status === 401 || result.status === 403) {
         setStatus(t("signed_out"), true);
+      } else if (result.status === 429 && result.retryAfter > 0) {
+        // Too many saves: say so in the server's words and try again when it says; answers stay.
+        setStatus(result.body.message || t("not_saved"), true);
+        window.clearTimeout(timerHandle);
+        timerHandle = window.setTimeout(save, result.retryAfter * 1000);
       } else {
         retry();
       }
