@@ -178,6 +178,8 @@ ROWS: dict[str, Row] = {
     "courses:enrol_code": Row("LOOOOOO"),
     "courses:password_change": Row("LOOOOOO"),
     "courses:signup": Row("ORRRRRR"),  # signed in: to the dashboard
+    "courses:signup_sent": Row("OOOOOOO"),
+    "courses:signup_confirm": Row("OOOOOOO"),  # an unknown link says so
     "courses:login": Row("ORRRRRR"),
     "courses:logout": post("RRRRRRR"),
     "courses:password_reset": Row("OOOOOOO"),
@@ -293,6 +295,7 @@ ROWS: dict[str, Row] = {
     "wagtailadmin_api:pages:detail": per_course("LLLONNO"),
     # Wagtail's admin for everyone with access: dashboard, account, choosers, media libraries
     "wagtailadmin_home": Row("LLLOOOO"),
+    "courses_lockouts": Row("LLLFFFO"),  # unlocking sign-ins: administrators
     "wagtailadmin_account": Row("LLLOOOO"),
     "wagtailadmin_dismissibles": Row("LLLOOOO"),
     "wagtailadmin_tag_autocomplete": Row("LLLOOOO"),
