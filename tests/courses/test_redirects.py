@@ -7,7 +7,8 @@ from django.urls import reverse
 
 from courses.redirects import safe_next_url
 from tests import factories
-from tests.courses.test_accounts import signup_data
+from tests.courses.test_accounts import confirm, link_in
+from tests.courses.test_accounts import sign_up as sign_up_fixture  # noqa: F401 (fixture "sign_up")
 
 OFFSITE = [
     "https://evil.example/",
@@ -44,8 +45,11 @@ def test_plain_http_is_refused_from_an_https_page():
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("target", OFFSITE)
-def test_signup_never_leaves_the_site(client, target):
-    response = client.post(reverse("courses:signup"), signup_data(next=target))
+def test_signup_never_leaves_the_site(sign_up, client, mailoutbox, target):
+    """The next page is kept with the sign-up and followed once its emailed link is confirmed."""
+    sign_up(next=target)
+
+    response = confirm(client, link_in(mailoutbox[0]))
 
     assert response.status_code == 302
     assert response["Location"] == reverse("courses:dashboard")
