@@ -7,8 +7,7 @@ from django.urls import reverse
 
 from courses.redirects import safe_next_url
 from tests import factories
-from tests.courses.test_accounts import confirm, link_in
-from tests.courses.test_accounts import sign_up as sign_up_fixture  # noqa: F401 (fixture "sign_up")
+from tests.courses.test_accounts import confirm, link_in, signup_data
 
 OFFSITE = [
     "https://evil.example/",
@@ -41,6 +40,15 @@ def test_plain_http_is_refused_from_an_https_page():
     request = RequestFactory().post("/", {"next": "http://testserver/x/"}, secure=True)
 
     assert safe_next_url(request, FALLBACK) == FALLBACK
+
+
+@pytest.fixture
+def sign_up(client, django_capture_on_commit_callbacks):
+    def post(**overrides):
+        with django_capture_on_commit_callbacks(execute=True):
+            return client.post(reverse("courses:signup"), signup_data(**overrides))
+
+    return post
 
 
 @pytest.mark.django_db
