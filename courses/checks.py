@@ -89,12 +89,12 @@ def check_lockout_settings(app_configs, **kwargs) -> list:
     return errors
 
 
-SITE_HISTORY_MIDDLEWARE = "courses.middleware.SiteHistoryScopeMiddleware"
+SITE_HISTORY_MIDDLEWARE = "courses.site_history.SiteHistoryScopeMiddleware"
 
 
 @register(Tags.security)
 def check_site_history_is_scoped(app_configs, **kwargs) -> list:
-    """courses.middleware keeps Wagtail's site history (every course's objects) from trainers."""
+    """courses.site_history keeps Wagtail's site history (every course's objects) from trainers."""
     if SITE_HISTORY_MIDDLEWARE in settings.MIDDLEWARE:
         return []
     return [

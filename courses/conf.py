@@ -39,6 +39,11 @@ DEFAULTS: dict[str, Any] = {
     # Seconds a background job's worker may go without renewing its lease on the job (it renews
     # it every third of that while it works); then the next worker takes the job over.
     "TASK_LEASE_SECONDS": 120,
+    # The Wagtail admin's Content-Security-Policy ({directive: sources}, as SECURE_CSP); None
+    # derives it from SECURE_CSP (courses.csp.admin_policy).
+    "ADMIN_CSP": None,
+    # App namespaces whose every response is private (courses.middleware.PrivateCacheControl…).
+    "PRIVATE_URL_APPS": ("courses", "quizzes", "certificates", "api"),
 }
 
 

@@ -9,7 +9,7 @@ from wagtail.permissions import register_permission_policy
 from courses.admin_panels import MyCohortsPanel
 from courses.admin_views import CohortProgressView
 from courses.admin_viewsets import CohortViewSet, EnrollmentViewSet, ProvinceViewSetGroup
-from courses.middleware import may_read_site_history
+from courses.site_history import may_read_site_history
 from courses.models import Cohort, Enrollment
 from courses.permissions import (
     CohortPermissionPolicy,
@@ -96,7 +96,7 @@ def register_api_tokens():
 
 @hooks.register("construct_reports_menu")
 def hide_site_history(request, menu_items):
-    # Shown to whoever may read it (courses.middleware).
+    # Shown to whoever may read it (courses.site_history).
     if not may_read_site_history(request.user):
         menu_items[:] = [item for item in menu_items if item.name != "site-history"]
 

@@ -308,7 +308,7 @@ ROWS: dict[str, Row] = {
     "wagtailadmin_error_test": Row("LLLBBBB"),
     "admin/test404/": Row("LLLOOOO", path=at("/admin/test404/")),  # Wagtail's 404 page
     "admin/^.*/$": Row("LLLNNNN", path=at("/admin/nowhere/")),
-    "wagtailadmin_reports:site_history": Row("LLLFFOO"),  # courses.middleware
+    "wagtailadmin_reports:site_history": Row("LLLFFOO"),  # courses.site_history
     "wagtailadmin_reports:site_history_results": Row("LLLFFOO"),
     "wagtailsnippets:index": Row("LLLHHHH"),
     "wagtail_bulk_action": Row("LLLNNNN"),

@@ -11,6 +11,14 @@ class PageNumberPagination(pagination.PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = 100
 
+    def get_page_number(self, request, paginator):
+        # DRF reads an empty ``?page=`` as page 1; the schema says "a whole number from 1", so
+        # it is not found like any other page that is not a number.
+        number = request.query_params.get(self.page_query_param, 1)
+        if number in self.last_page_strings:
+            return paginator.num_pages
+        return number
+
     def get_page_size(self, request):
         raw = request.query_params.get(self.page_size_query_param)
         if raw is None:

@@ -1,5 +1,7 @@
 from django import template
+from django.utils.html import format_html
 
+from courses.csp import request_nonce
 from courses.text import nfc
 
 register = template.Library()
@@ -10,3 +12,14 @@ def nfc_filter(value) -> str:
     """Normalise text that did not come through our own services (e.g. Django's language names,
     stored decomposed) to NFC before it reaches the page."""
     return nfc(str(value))
+
+
+@register.simple_tag(takes_context=True)
+def nonce_attr(context) -> str:
+    """``nonce="…"``, the response's Content-Security-Policy nonce, for an inline ``<script>`` or
+    ``<style>`` (``<script {% nonce_attr %}>``); nothing when no CSP middleware is installed.
+
+    Works under Django's own CSP middleware and under django-csp alike (``courses.csp``).
+    """
+    nonce = request_nonce(context.get("request"))
+    return format_html('nonce="{}"', nonce) if nonce else ""

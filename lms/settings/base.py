@@ -4,6 +4,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -45,6 +46,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "lms.middleware.VietnameseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -53,12 +55,37 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
-    "courses.middleware.SiteHistoryScopeMiddleware",
+    "courses.middleware.AdminContentSecurityPolicyMiddleware",
+    "courses.middleware.PrivateCacheControlMiddleware",
+    "courses.site_history.SiteHistoryScopeMiddleware",
     # Last, as django-axes asks: turns a lockout into courses.lockout's response.
     "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "lms.urls"
+
+# Content-Security-Policy of every page but the Wagtail admin's: our own code only, inline code
+# only with the response's nonce (our templates have none; {% nonce_attr %} gives it), no plugins,
+# no framing by other sites. Course videos play from YouTube and Vimeo; images may be data: URLs
+# (the API documentation's icons). The Wagtail admin gets this policy with 'unsafe-inline'
+# scripts and styles (courses.middleware, LMS["ADMIN_CSP"]). A host serving media from another
+# origin (S3, a CDN) adds it to "img-src" (and "media-src"); see the README.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF, CSP.NONCE],
+    "img-src": [CSP.SELF, "data:"],
+    "frame-src": [
+        CSP.SELF,
+        "https://www.youtube.com",
+        "https://www.youtube-nocookie.com",
+        "https://player.vimeo.com",
+    ],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.SELF],
+}
 
 TEMPLATES = [
     {
@@ -69,6 +96,7 @@ TEMPLATES = [
             "context_processors": [
                 "django.template.context_processors.debug",
                 "django.template.context_processors.request",
+                "django.template.context_processors.csp",
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
@@ -159,6 +187,11 @@ STORAGES = {
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
 WAGTAIL_SITE_NAME = "LMS"
+# No Gravatar: staff avatars would send a hash of each email address to a third party (and the
+# admin's Content-Security-Policy allows no images from other sites).
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+# No call from administrators' browsers to releases.wagtail.org (the admin's policy refuses it).
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAILADMIN_BASE_URL = "http://127.0.0.1:8000"
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 # Wagtail's Vietnamese admin catalogue is partial and not offered by default.

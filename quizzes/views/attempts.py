@@ -107,7 +107,10 @@ def attempt_page(request, attempt_id: int):
             "page_index": page,
             "page_count": len(attempt.pages),
             "now": timezone.now(),
-            "js_messages": {key: str(message) for key, message in JS_MESSAGES.items()},
+            # A data attribute, not an inline <script>: the page needs no CSP nonce.
+            "js_messages": json.dumps(
+                {key: str(message) for key, message in JS_MESSAGES.items()}, ensure_ascii=False
+            ),
         },
     )
 

@@ -139,7 +139,7 @@ def test_the_statistics_and_progress_filters_refuse_what_is_no_id(world, login):
             assert set(response.json()["errors"]) == {field}
 
 
-@pytest.mark.parametrize("page", ["99999999999999999999", "\x00", "2.79e-140"])
+@pytest.mark.parametrize("page", ["99999999999999999999", "\x00", "2.79e-140", ""])
 def test_an_odd_page_number_is_not_found(world, login, page):
     response = login("delegate").get(reverse("api:enrolment-list"), {"page": page})
 

@@ -22,13 +22,20 @@ Fixtures (the contract other browser tests rely on):
     A fresh page in its own browser context (1280×800, or a 390×844 touch phone), Vietnamese
     locale and Hanoi time zone, ``base_url`` set to the live server (so ``page.goto("/learn/")``
     works) and downloads accepted. Both request ``browser_site``. A failing test leaves a
-    ``failure.png`` in its screenshots folder.
+    ``failure.png`` in its screenshots folder. The site's Content-Security-Policy is enforced
+    (never bypassed), and every violation the browser reports, in any page or frame, fails the
+    test at teardown (see ``csp_violations``).
+``csp_violations``
+    The violations seen so far in the test's pages, as text: each ``securitypolicyviolation``
+    event and each "Content Security Policy" console error. A test that provokes one on purpose
+    clears the list.
 ``screenshots``
     ``shot(page, "name")`` saves a full-page PNG as ``artifacts/screenshots/<test>/NN-name.png``
     (numbered in order; the folder is emptied when the test starts) and returns its path.
 ``axe``
     ``check_accessibility(page)`` injects axe-core into the page, runs it, and fails listing every
-    serious or critical violation with the nodes it found.
+    serious or critical violation with the nodes it found. It is evaluated through the DevTools
+    protocol, which the page's policy does not govern (a ``<script>`` tag would be refused).
 ``login`` / ``admin_login``
     ``login(page, user_or_email, password=PASSWORD)`` signs in through the site's form (or the
     Wagtail admin's) and waits until the browser has left the sign-in page.
@@ -52,7 +59,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.apps import apps as django_apps
-from playwright.sync_api import Browser, Download, Page, expect, sync_playwright
+from playwright.sync_api import Browser, ConsoleMessage, Download, Page, expect, sync_playwright
 from playwright.sync_api import Error as PlaywrightError
 
 from tests.factories import PASSWORD
@@ -74,6 +81,16 @@ LAUNCH_ARGS = [
 ACTION_TIMEOUT_MS = 20_000
 EXPECT_TIMEOUT_MS = 15_000
 BLOCKING_IMPACTS = {"serious", "critical"}
+# Reports every Content-Security-Policy violation of a document (and so of every frame: init
+# scripts run in each) to the test, through a function Playwright exposes to the page.
+CSP_LISTENER = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.lmsReportCspViolation(
+    `${event.effectiveDirective} blocked ${event.blockedURI || "(inline)"} at ` +
+    `${event.sourceFile || document.location.href}:${event.lineNumber} on ${document.location.href}`
+  );
+}, true);
+"""
 
 expect.set_options(timeout=EXPECT_TIMEOUT_MS)
 
@@ -184,17 +201,39 @@ def browser_site(live_server, transactional_db) -> BrowserSite:
 # Pages
 
 
-def _new_page(request, browser: Browser, site: BrowserSite, **context_options) -> Iterator[Page]:
+@pytest.fixture
+def csp_violations() -> list[str]:
+    return []
+
+
+def _is_csp_error(message: ConsoleMessage) -> bool:
+    return message.type == "error" and "content security policy" in message.text.lower()
+
+
+def _new_page(
+    request, browser: Browser, site: BrowserSite, violations: list[str], **context_options
+) -> Iterator[Page]:
     context = browser.new_context(
         base_url=site.url,
         locale="vi-VN",
         timezone_id="Asia/Ho_Chi_Minh",
         accept_downloads=True,
+        bypass_csp=False,
         **context_options,
     )
     context.set_default_timeout(ACTION_TIMEOUT_MS)
+    context.expose_function("lmsReportCspViolation", lambda report: violations.append(report))
+    context.add_init_script(script=CSP_LISTENER)
     page = context.new_page()
+    page.on(
+        "console",
+        lambda message: (
+            violations.append(f"console: {message.text}") if _is_csp_error(message) else None
+        ),
+    )
     yield page
+    with contextlib.suppress(PlaywrightError):
+        page.evaluate("1")  # deliver reports still on their way
     report = getattr(request.node, "report_call", None)
     if report is not None and report.failed:
         folder = _journey_folder(request.node.name)
@@ -207,19 +246,27 @@ def _new_page(request, browser: Browser, site: BrowserSite, **context_options) -
     with contextlib.suppress(PlaywrightError):
         context.route("**/*", lambda route: route.abort())
     context.close()
+    if violations:
+        pytest.fail(
+            "The browser reported Content-Security-Policy violations:\n"
+            + "\n".join(f"  {violation}" for violation in violations)
+        )
 
 
 @pytest.fixture
-def desktop_page(request, browser, browser_site) -> Iterator[Page]:
-    yield from _new_page(request, browser, browser_site, viewport={"width": 1280, "height": 800})
+def desktop_page(request, browser, browser_site, csp_violations) -> Iterator[Page]:
+    yield from _new_page(
+        request, browser, browser_site, csp_violations, viewport={"width": 1280, "height": 800}
+    )
 
 
 @pytest.fixture
-def phone_page(request, browser, browser_site) -> Iterator[Page]:
+def phone_page(request, browser, browser_site, csp_violations) -> Iterator[Page]:
     yield from _new_page(
         request,
         browser,
         browser_site,
+        csp_violations,
         viewport={"width": 390, "height": 844},
         device_scale_factor=2,
         is_mobile=True,
@@ -266,7 +313,7 @@ def _describe(violation: dict) -> str:
 def axe() -> Callable[[Page], None]:
     def check_accessibility(page: Page) -> None:
         if not page.evaluate("() => typeof window.axe !== 'undefined'"):
-            page.add_script_tag(path=str(AXE_JS))
+            page.evaluate(AXE_JS.read_text(encoding="utf-8"))
         results = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
         blocking = [v for v in results["violations"] if v["impact"] in BLOCKING_IMPACTS]
         assert not blocking, f"axe found serious or critical violations on {page.url}:\n" + (

@@ -19,7 +19,7 @@
   var timerHandle = null;
   var debounceHandle = null;
   // Translated messages, rendered by the server (quizzes.views.attempts.JS_MESSAGES).
-  var messages = JSON.parse(document.getElementById("attempt-messages").textContent);
+  var messages = JSON.parse(root.dataset.messages);
   function t(key, values) {
     return (messages[key] || key).replace(/%\((\w+)\)s/g, function (_, name) { return values[name]; });
   }

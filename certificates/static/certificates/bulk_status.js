@@ -1,0 +1,43 @@
+/* A bulk certificate ZIP being built: poll its status as JSON and move the progress bar; when it
+ * ends, reload the page for the result. Without this script the page offers a reload link. */
+(function () {
+  "use strict";
+
+  function start() {
+    var box = document.getElementById("bulk-job");
+    var bar = document.getElementById("bulk-progress");
+    var text = document.getElementById("bulk-progress-text");
+    var reload = document.getElementById("bulk-reload");
+    if (!box || !bar || box.dataset.finished === "true" || !window.fetch) return;
+    if (reload) reload.hidden = true;
+    function poll() {
+      fetch(box.dataset.statusUrl, {headers: {Accept: "application/json"}, credentials: "same-origin"})
+        .then(function (response) {
+          if (!response.ok) throw new Error(response.status);
+          return response.json();
+        })
+        .then(function (job) {
+          bar.max = Math.max(job.total, 1);
+          bar.value = job.state === "done" ? job.total : job.done;
+          bar.textContent = job.percent + "%";
+          if (text.textContent !== job.text) text.textContent = job.text;
+          if (job.finished || job.stale) {
+            window.location.reload();
+          } else {
+            window.setTimeout(poll, 1000);
+          }
+        })
+        .catch(function () {
+          if (reload) reload.hidden = false;
+          window.setTimeout(poll, 5000);
+        });
+    }
+    window.setTimeout(poll, 500);
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+})();
