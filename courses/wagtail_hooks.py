@@ -9,13 +9,13 @@ from wagtail.permissions import register_permission_policy
 from courses.admin_panels import MyCohortsPanel
 from courses.admin_views import CohortProgressView
 from courses.admin_viewsets import CohortViewSet, EnrollmentViewSet, ProvinceViewSetGroup
-from courses.site_history import may_read_site_history
 from courses.models import Cohort, Enrollment
 from courses.permissions import (
     CohortPermissionPolicy,
     EnrollmentPermissionPolicy,
     scope_page_choices,
 )
+from courses.site_history import may_read_site_history
 from courses.views.lockouts import PERMISSION as LOCKOUTS_PERMISSION
 from courses.views.lockouts import lockout_urlpatterns
 from courses.views.roster import roster_urlpatterns
