@@ -17,6 +17,7 @@ from certificates.filters import organisation_contains
 from certificates.models import Certificate, CertificateTemplate
 from certificates.pdf import Holder, fill_placeholders, unknown_placeholders
 from courses import selectors as course_selectors
+from courses.admin_forms import ScopedModelFormMixin
 from courses.admin_views import STATUS_LABELS
 from courses.models import Cohort, CoursePage, Enrollment, Province
 from courses.text import match_key, nfc
@@ -62,8 +63,9 @@ _CHECK_HOLDER = Holder(
 )
 
 
-class CertificateTemplateForm(WagtailAdminModelForm):
-    """Texts in NFC, and every text checked by filling it in as a certificate would."""
+class CertificateTemplateForm(ScopedModelFormMixin, WagtailAdminModelForm):
+    """Texts in NFC, and every text checked by filling it in as a certificate would. The course
+    is one the user keeps (only administrators make the default template)."""
 
     FILLED_FIELDS = ("intro", "body")
 

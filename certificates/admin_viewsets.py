@@ -17,6 +17,7 @@ from wagtail.admin.views import generic
 from wagtail.admin.viewsets.base import ViewSet, ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import Button, HeaderButton
+from wagtail.snippets.views.chooser import SnippetChooserViewSet
 from wagtail.snippets.views.snippets import CreateView, IndexView, SnippetViewSet
 
 from certificates import admin_views, exports
@@ -24,6 +25,7 @@ from certificates.admin_forms import PRESETS, CertificateFilterSet, CertificateT
 from certificates.conf import verification_url
 from certificates.models import Certificate, CertificateTemplate
 from courses.admin_inspect import LocalTimeInspectView
+from courses.admin_scope import ScopedViewSetMixin
 from courses.spreadsheets import ExcelFriendlyExportMixin
 from courses.text import nfc
 
@@ -31,6 +33,9 @@ from courses.text import nfc
 
 
 class TemplateIndexView(IndexView):
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("course")
+
     @cached_property
     def header_buttons(self):
         buttons = super().header_buttons
@@ -58,8 +63,16 @@ class TemplateCreateView(CreateView):
         return instance
 
 
-class CertificateTemplateViewSet(SnippetViewSet):
+class TemplateChooserViewSet(ScopedViewSetMixin, SnippetChooserViewSet):
+    """The template chooser offers only the templates the user may see."""
+
+
+class CertificateTemplateViewSet(ScopedViewSetMixin, SnippetViewSet):
+    """Templates of the courses the user keeps (``CertificateTemplatePermissionPolicy``); the
+    default template is an administrator's."""
+
     model = CertificateTemplate
+    chooser_viewset_class = TemplateChooserViewSet
     icon = "form"
     menu_label = _("Templates")
     menu_item_is_registered = True  # in the Certificates group, not under Snippets

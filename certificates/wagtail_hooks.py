@@ -7,11 +7,16 @@ from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 
 from certificates.admin_viewsets import CertificatesMenuGroup
-from certificates.models import Certificate
+from certificates.models import Certificate, CertificateTemplate
+from certificates.permissions import CertificateTemplatePermissionPolicy
 from courses.permissions import ReadOnlyPermissionPolicy
 
-# Certificates are records: they change only through certificates.services.
+# Certificates are records: they change only through certificates.services. The register is
+# HR's: whoever holds the view permission reads all of it.
 register_permission_policy(Certificate, ReadOnlyPermissionPolicy(Certificate))
+register_permission_policy(
+    CertificateTemplate, CertificateTemplatePermissionPolicy(CertificateTemplate)
+)
 
 # Register, Templates (a snippet, so registered as snippets are) and Completion report.
 register_snippet(CertificatesMenuGroup)

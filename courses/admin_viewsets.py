@@ -13,6 +13,7 @@ from wagtail.admin.widgets import ListingButton
 from courses import selectors, services
 from courses.admin_forms import CohortAdminForm
 from courses.admin_inspect import LocalTimeInspectView
+from courses.admin_scope import ScopedViewSetMixin
 from courses.models import Cohort, Enrollment, FormerProvince, Province
 from courses.spreadsheets import ExcelFriendlyExportMixin
 
@@ -47,7 +48,7 @@ class CohortEditView(CohortSaveMixin, generic.EditView):
 
 class CohortIndexView(generic.IndexView):
     def get_base_queryset(self):
-        return selectors.cohort_summaries(selectors.cohorts_visible_to(self.request.user))
+        return selectors.cohort_summaries(super().get_base_queryset().select_related("course"))
 
     def get_list_more_buttons(self, instance):
         buttons = super().get_list_more_buttons(instance)
@@ -71,7 +72,9 @@ class CohortIndexView(generic.IndexView):
         return buttons
 
 
-class CohortViewSet(ModelViewSet):
+class CohortViewSet(ScopedViewSetMixin, ModelViewSet):
+    """Cohorts: trainers see (and follow) the cohorts they train (``CohortPermissionPolicy``)."""
+
     model = Cohort
     icon = "group"
     menu_label = _("Cohorts")
@@ -121,16 +124,16 @@ class CohortViewSet(ModelViewSet):
 
 class EnrollmentIndexView(ExcelFriendlyExportMixin, generic.IndexView):
     def get_base_queryset(self):
-        visible = selectors.cohorts_visible_to(self.request.user)
-        enrollments = Enrollment.objects.select_related(
-            "user__delegate_profile", "course", "cohort", "province"
+        return (
+            super()
+            .get_base_queryset()
+            .select_related("user__delegate_profile", "course", "cohort", "province")
         )
-        if not self.request.user.has_perm("courses.view_all_progress"):
-            enrollments = enrollments.filter(cohort__in=visible)
-        return enrollments
 
 
-class EnrollmentViewSet(ModelViewSet):
+class EnrollmentViewSet(ScopedViewSetMixin, ModelViewSet):
+    """Enrolments: trainers see those of the cohorts they train (``EnrollmentPermissionPolicy``)."""
+
     model = Enrollment
     icon = "user"
     menu_label = _("Enrolments")

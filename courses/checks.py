@@ -87,3 +87,21 @@ def check_lockout_settings(app_configs, **kwargs) -> list:
             )
         )
     return errors
+
+
+SITE_HISTORY_MIDDLEWARE = "courses.site_history.SiteHistoryScopeMiddleware"
+
+
+@register(Tags.security)
+def check_site_history_is_scoped(app_configs, **kwargs) -> list:
+    """courses.site_history keeps Wagtail's site history (every course's objects) from trainers."""
+    if SITE_HISTORY_MIDDLEWARE in settings.MIDDLEWARE:
+        return []
+    return [
+        Error(
+            "Wagtail's site history would show trainers the objects of every course.",
+            hint=f"Add {SITE_HISTORY_MIDDLEWARE!r} to MIDDLEWARE (after the authentication "
+            "middleware).",
+            id="courses.E006",
+        )
+    ]

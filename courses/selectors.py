@@ -315,13 +315,52 @@ def dashboard(*, user: User, request: HttpRequest | None = None) -> list[Dashboa
 # Trainers and HR
 
 
+def follows_every_cohort(user: User) -> bool:
+    """HR and superusers follow every cohort; a trainer only the cohorts they train."""
+    return is_learner(user) and user.has_perm("courses.view_all_progress")
+
+
+def trained_cohort_ids(user: User) -> frozenset[int]:
+    """The cohorts ``user`` trains, read once per request (kept on the user object, as Django
+    keeps its permission cache)."""
+    if not is_learner(user):
+        return frozenset()
+    cached = getattr(user, "lms_trained_cohort_ids", None)
+    if cached is None:
+        cached = frozenset(Cohort.objects.filter(trainers=user).values_list("pk", flat=True))
+        user.lms_trained_cohort_ids = cached
+    return cached
+
+
+def trained_course_ids(user: User) -> frozenset[int]:
+    """The courses of the cohorts ``user`` trains: the courses whose pages, question bank and
+    certificate template they keep."""
+    if not is_learner(user):
+        return frozenset()
+    cached = getattr(user, "lms_trained_course_ids", None)
+    if cached is None:
+        cached = frozenset(
+            Cohort.objects.filter(trainers=user).values_list("course_id", flat=True).distinct()
+        )
+        user.lms_trained_course_ids = cached
+    return cached
+
+
+def trained_course_paths(user: User) -> list[str]:
+    """The page-tree paths of the courses ``user`` trains (a course's items sit below it)."""
+    ids = trained_course_ids(user)
+    if not ids:
+        return []
+    return list(CoursePage.objects.filter(pk__in=ids).values_list("path", flat=True))
+
+
 def cohorts_visible_to(user: User) -> QuerySet[Cohort]:
     cohorts = Cohort.objects.select_related("course")
     if not is_learner(user):
         return cohorts.none()
-    if user.has_perm("courses.view_all_progress"):
+    if follows_every_cohort(user):
         return cohorts
-    return cohorts.filter(trainers=user)
+    return cohorts.filter(pk__in=trained_cohort_ids(user))
 
 
 def cohort_summaries(cohorts: QuerySet[Cohort]) -> QuerySet[Cohort]:

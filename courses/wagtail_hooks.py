@@ -9,14 +9,20 @@ from wagtail.permissions import register_permission_policy
 from courses.admin_panels import MyCohortsPanel
 from courses.admin_views import CohortProgressView
 from courses.admin_viewsets import CohortViewSet, EnrollmentViewSet, ProvinceViewSetGroup
-from courses.models import Enrollment
-from courses.permissions import ReadOnlyPermissionPolicy
+from courses.models import Cohort, Enrollment
+from courses.permissions import (
+    CohortPermissionPolicy,
+    EnrollmentPermissionPolicy,
+    scope_page_choices,
+)
+from courses.site_history import may_read_site_history
 from courses.views.lockouts import PERMISSION as LOCKOUTS_PERMISSION
 from courses.views.lockouts import lockout_urlpatterns
 from courses.views.roster import roster_urlpatterns
 
+register_permission_policy(Cohort, CohortPermissionPolicy(Cohort))
 # Enrolments are records: they change only through the LMS's own services.
-register_permission_policy(Enrollment, ReadOnlyPermissionPolicy(Enrollment))
+register_permission_policy(Enrollment, EnrollmentPermissionPolicy(Enrollment))
 
 
 @hooks.register("register_admin_viewset")
@@ -86,3 +92,16 @@ def register_api_tokens():
     from wagtail.users.views.api_tokens import APITokenViewSet
 
     return APITokenViewSet("wagtailusers_api_tokens", url_prefix="api-tokens")
+
+
+@hooks.register("construct_reports_menu")
+def hide_site_history(request, menu_items):
+    # Shown to whoever may read it (courses.site_history).
+    if not may_read_site_history(request.user):
+        menu_items[:] = [item for item in menu_items if item.name != "site-history"]
+
+
+@hooks.register("construct_page_chooser_queryset")
+def hide_other_courses_drafts(pages, request):
+    # Linking to another course's live pages is fine; its drafts are its trainers' business.
+    return scope_page_choices(pages, request.user)

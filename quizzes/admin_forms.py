@@ -4,10 +4,16 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
+from courses.admin_forms import ScopedModelFormMixin
 from quizzes.keys import validate_snapshot
 
 
-class QuestionAdminForm(WagtailAdminModelForm):
+class QuestionCategoryAdminForm(ScopedModelFormMixin, WagtailAdminModelForm):
+    """A category goes into a bank the user may change: a course they train (administrators:
+    any course, or the shared bank)."""
+
+
+class QuestionAdminForm(ScopedModelFormMixin, WagtailAdminModelForm):
     """The question editor. Beyond field validation, the question as a whole must make sense
     (a right choice, matches for every item, ...): ``quizzes.keys.validate_snapshot`` decides,
     as it does for imports and the API."""

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from courses.exceptions import LMSError
+from courses.redirects import safe_next_url
 from courses.spreadsheets import csv_text
 from quizzes import selectors, services
 from quizzes.admin_forms import GradeForm
@@ -106,9 +107,7 @@ def grade(request, response_id: int):
     form = GradeForm(
         request.POST, marks=response.question_version.data.get("marks"), prefix=f"r{response.pk}"
     )
-    back = request.POST.get("next") or reverse("quizzes_attempt_detail", args=[attempt.pk])
-    if not back.startswith("/"):
-        back = reverse("quizzes_attempt_detail", args=[attempt.pk])
+    back = safe_next_url(request, reverse("quizzes_attempt_detail", args=[attempt.pk]))
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:

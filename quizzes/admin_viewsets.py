@@ -9,6 +9,7 @@ from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import ListingButton
 from wagtail.admin.widgets.button import Button
+from wagtail.snippets.views.chooser import SnippetChooserViewSet
 from wagtail.snippets.views.snippets import (
     CreateView,
     EditView,
@@ -17,9 +18,9 @@ from wagtail.snippets.views.snippets import (
     SnippetViewSetGroup,
 )
 
+from courses.admin_scope import ScopedViewSetMixin
 from courses.spreadsheets import ExcelFriendlyExportMixin
-from quizzes import selectors
-from quizzes.admin_forms import QuestionAdminForm
+from quizzes.admin_forms import QuestionAdminForm, QuestionCategoryAdminForm
 from quizzes.models import Attempt, Question, QuestionCategory
 from quizzes.services import current_versions
 from quizzes.services.versions import choices_in_order
@@ -45,8 +46,15 @@ class QuestionEditView(VersioningMixin, EditView):
     pass
 
 
+class ScopedChooserViewSet(ScopedViewSetMixin, SnippetChooserViewSet):
+    """The chooser of a scoped snippet: it offers only what the user may see."""
+
+
 class QuestionIndexView(IndexView):
     """The bank's listing, with import and export of GIFT, Aiken and Excel files."""
+
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("category")
 
     @cached_property
     def header_more_buttons(self):
@@ -63,16 +71,22 @@ class QuestionIndexView(IndexView):
         return buttons
 
 
-class QuestionViewSet(SnippetViewSet):
+class QuestionViewSet(ScopedViewSetMixin, SnippetViewSet):
+    """The questions of the banks the user may see (``QuestionPermissionPolicy``): a trainer's
+    courses' and the shared bank's, the latter read-only."""
+
     model = Question
     icon = "help"
     menu_label = _("Questions")
+    chooser_viewset_class = ScopedChooserViewSet
+    inspect_view_enabled = True
     index_view_class = QuestionIndexView
     add_view_class = QuestionCreateView
     edit_view_class = QuestionEditView
     list_display = [
         "name",
         Column("category", label=_("Category")),
+        Column("bank", label=_("Bank"), accessor="category.bank_label"),
         Column("type", label=_("Type"), accessor="get_type_display"),
         Column("marks", label=_("Marks")),
         DateColumn("updated_at", label=_("Updated")),
@@ -88,12 +102,21 @@ class QuestionViewSet(SnippetViewSet):
         )
 
 
-class QuestionCategoryViewSet(SnippetViewSet):
+class QuestionCategoryViewSet(ScopedViewSetMixin, SnippetViewSet):
+    """Categories of the banks the user may see (``QuestionCategoryPermissionPolicy``)."""
+
     model = QuestionCategory
     icon = "folder-open-inverse"
     menu_label = _("Question categories")
-    list_display = ["name", "description"]
+    chooser_viewset_class = ScopedChooserViewSet
+    list_display = ["name", Column("bank", label=_("Bank"), accessor="bank_label"), "description"]
+    list_filter = ["course"]
     search_fields = ["name"]
+
+    def get_edit_handler(self):
+        return ObjectList(
+            QuestionCategory.panels, base_form_class=QuestionCategoryAdminForm
+        ).bind_to_model(QuestionCategory)
 
 
 class QuestionBankGroup(SnippetViewSetGroup):
@@ -108,7 +131,13 @@ class QuestionBankGroup(SnippetViewSetGroup):
 
 class AttemptIndexView(ExcelFriendlyExportMixin, generic.IndexView):
     def get_base_queryset(self):
-        return selectors.attempts_visible_to(self.request.user)
+        return (
+            super()
+            .get_base_queryset()
+            .select_related(
+                "quiz", "user__delegate_profile", "enrollment__cohort", "enrollment__province"
+            )
+        )
 
     def get_list_more_buttons(self, instance):
         buttons = super().get_list_more_buttons(instance)
@@ -123,7 +152,9 @@ class AttemptIndexView(ExcelFriendlyExportMixin, generic.IndexView):
         return buttons
 
 
-class AttemptViewSet(ModelViewSet):
+class AttemptViewSet(ScopedViewSetMixin, ModelViewSet):
+    """Attempts of the delegates of the cohorts a trainer trains (``AttemptPermissionPolicy``)."""
+
     model = Attempt
     icon = "tasks"
     menu_label = _("Quiz attempts")

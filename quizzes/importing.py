@@ -4,7 +4,8 @@ An import is all or nothing: the file is read and every question checked first
 (``quizzes.formats``); only a file without a single error is written, in one transaction. A
 question goes to the category the file names for it (GIFT ``$CATEGORY:``, the Excel category
 column) unless the trainer chose to ignore those, else to the category chosen for the import.
-Categories named in the file that do not exist yet are created.
+Every category is looked up, or created, in one bank: the course's chosen for the import, or the
+shared bank (``course=None``).
 """
 
 from collections.abc import Iterable, Sequence
@@ -12,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from wagtail.log_actions import log
@@ -80,19 +82,28 @@ def read_file(*, data: bytes, fmt: str) -> ParseResult:
     return formats.parse(fmt, data)
 
 
+def bank_categories(course_id: int | None):
+    """The categories of one bank: a course's, or the shared one (``None``)."""
+    if course_id is None:
+        return QuestionCategory.objects.filter(course__isnull=True)
+    return QuestionCategory.objects.filter(course_id=course_id)
+
+
 def plan_import(
     *,
     data: bytes,
     fmt: str,
     category: QuestionCategory | str,
+    course_id: int | None = None,
     use_file_categories: bool = True,
 ) -> ImportPlan:
-    """Read a file and say where each question would go. Raises ``QuestionFileError``."""
+    """Read a file and say where each question would go in the bank of ``course_id`` (the
+    shared bank if ``None``). Raises ``QuestionFileError``."""
     result = read_file(data=data, fmt=fmt)
     default = _category_name(category)
     targets = [_target(q, default, use_file_categories) for q in result.questions]
     existing = set(
-        QuestionCategory.objects.filter(name__in=set(targets)).values_list("name", flat=True)
+        bank_categories(course_id).filter(name__in=set(targets)).values_list("name", flat=True)
     )
     return ImportPlan(
         result=result,
@@ -110,10 +121,12 @@ def import_questions(
     data: bytes,
     fmt: str,
     category: QuestionCategory | str,
+    course_id: int | None = None,
     use_file_categories: bool = True,
     user=None,
 ) -> ImportOutcome:
-    """Read, check and import a question file: every question or none.
+    """Read, check and import a question file into the bank of ``course_id`` (the shared bank
+    if ``None``): every question or none.
 
     Raises ``QuestionFileError`` if the file cannot be read and ``QuestionImportRejected``
     if any question has an error; nothing is written then.
@@ -130,7 +143,9 @@ def import_questions(
     for parsed in result.questions:
         name = _target(parsed, default, use_file_categories)
         if name not in categories:
-            categories[name], new = QuestionCategory.objects.get_or_create(name=name)
+            categories[name], new = QuestionCategory.objects.get_or_create(
+                course_id=course_id, name=name
+            )
             if new:
                 created_categories.append(categories[name])
                 if user is not None:
@@ -180,10 +195,15 @@ def _create(parsed: ParsedQuestion, category: QuestionCategory) -> Question:
 
 
 def questions_to_export(
-    *, category: QuestionCategory | None = None, ids: Iterable[int] | None = None
+    *,
+    category: QuestionCategory | None = None,
+    ids: Iterable[int] | None = None,
+    among: QuerySet[Question] | None = None,
 ) -> list[Question]:
-    """The questions of a category, or a selection, with what exporting needs."""
-    questions = Question.objects.select_related("category").prefetch_related(choices_in_order())
+    """The questions of a category, or a selection (of ``among``: all questions unless given),
+    with what exporting needs."""
+    questions = (Question.objects.all() if among is None else among).select_related("category")
+    questions = questions.prefetch_related(choices_in_order())
     if category is not None:
         questions = questions.filter(category=category)
     if ids is not None:
@@ -197,3 +217,19 @@ def export_snapshots(questions: Iterable[Question]) -> list[dict[str, Any]]:
 
 def export_questions(questions: Iterable[Question], fmt: str) -> formats.Export:
     return formats.export(fmt, export_snapshots(questions))
+
+
+def bank_by_code(code: str | None) -> int | None:
+    """The id of the course with this code (its bank), ``None`` for the shared bank. Raises
+    ``LookupError`` if no course has the code."""
+    if not code:
+        return None
+    from courses.models import CoursePage
+
+    course_id = CoursePage.objects.filter(code=formats.nfc(code).strip()).values_list(
+        "pk", flat=True
+    )
+    found = course_id.first()
+    if found is None:
+        raise LookupError(code)
+    return found

@@ -8,15 +8,21 @@ from wagtail.admin.ui.menus import MenuItem as ListingMenuItem
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 
-from courses.permissions import ReadOnlyPermissionPolicy
 from quizzes import admin_views, stats_selectors
 from quizzes.admin_viewsets import AttemptViewSet, QuestionBankGroup
-from quizzes.models import Attempt, QuizPage
+from quizzes.models import Attempt, Question, QuestionCategory, QuizPage
+from quizzes.permissions import (
+    AttemptPermissionPolicy,
+    QuestionCategoryPermissionPolicy,
+    QuestionPermissionPolicy,
+)
 from quizzes.views.importing import importing_urlpatterns
 from quizzes.views.statistics import statistics_urlpatterns
 
 # Attempts are records: they change only through quizzes.services.
-register_permission_policy(Attempt, ReadOnlyPermissionPolicy(Attempt))
+register_permission_policy(Attempt, AttemptPermissionPolicy(Attempt))
+register_permission_policy(Question, QuestionPermissionPolicy(Question))
+register_permission_policy(QuestionCategory, QuestionCategoryPermissionPolicy(QuestionCategory))
 
 register_snippet(QuestionBankGroup)
 

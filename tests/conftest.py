@@ -42,3 +42,36 @@ def _fresh_site_root_paths():
     Site.clear_site_root_paths_cache()
     yield
     Site.clear_site_root_paths_cache()
+
+
+@pytest.fixture(scope="module")
+def _shared_admin_world(django_db_setup, django_db_blocker):
+    from django.db import transaction
+
+    from tests.admin_world import build_world
+
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield build_world()
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def admin_world(_shared_admin_world, db):
+    """Two courses with everything of each (``tests.admin_world``), built once per module;
+    whatever a test changes is rolled back after it."""
+    return _shared_admin_world
+
+
+@pytest.fixture
+def client_as(admin_world):
+    """``client_as(role)``: a client signed in as the role's user of ``admin_world``."""
+    from django.test import Client
+
+    def make(role: str) -> Client:
+        client = Client()
+        user = admin_world.user(role)
+        if user is not None:
+            client.force_login(user)
+        return client
+
+    return make

@@ -7,7 +7,6 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -17,8 +16,8 @@ from courses.conf import lms_settings
 from courses.exceptions import SignupAlreadyConfirmed, SignupLinkInvalid
 from courses.forms import ProfileForm, SignupForm
 from courses.models import DelegateProfile
+from courses.redirects import safe_next_url, safe_url
 from courses.throttling import throttled
-from courses.views.learning import _safe_next
 
 SIGNUP_EMAIL = "courses_signup_email"  # session key: the address to show on the "sent" page
 
@@ -38,7 +37,7 @@ def signup(request):
             organisation=data["organisation"],
             position=data["position"],
             province=data["province"],
-            next_url=_safe_next(request, ""),
+            next_url=safe_next_url(request, ""),
             site_url=request.build_absolute_uri("/"),
         )
         request.session[SIGNUP_EMAIL] = data["email"]
@@ -87,11 +86,7 @@ def signup_confirm(request, token: str):
         _("Welcome, %(name)s! Your account is ready.") % {"name": user.delegate_profile.full_name},
     )
     request.session.pop(SIGNUP_EMAIL, None)
-    dashboard = reverse("courses:dashboard")
-    safe = url_has_allowed_host_and_scheme(
-        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    )
-    return HttpResponseRedirect(next_url if next_url and safe else dashboard)
+    return HttpResponseRedirect(safe_url(request, next_url, reverse("courses:dashboard")))
 
 
 class SetPasswordView(auth_views.PasswordResetConfirmView):

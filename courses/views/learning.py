@@ -4,7 +4,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from wagtail.models import Page
@@ -12,16 +11,8 @@ from wagtail.models import Page
 from courses import exceptions, selectors, services
 from courses.forms import EnrolmentCodeForm
 from courses.models import CoursePage
+from courses.redirects import safe_next_url
 from courses.throttling import throttled
-
-
-def _safe_next(request, fallback: str) -> str:
-    target = request.POST.get("next") or request.GET.get("next")
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return fallback
 
 
 @login_required
@@ -100,10 +91,10 @@ def complete(request, page_id: int):
             _("Congratulations! You have completed “%(course)s”.")
             % {"course": enrollment.course.title},
         )
-        return HttpResponseRedirect(_safe_next(request, course_url))
+        return HttpResponseRedirect(safe_next_url(request, course_url))
     messages.success(request, _("“%(title)s” is marked complete.") % {"title": page.title})
     outline = selectors.course_outline(
         course=enrollment.course, enrollment=enrollment, current=page, request=request
     )
     target = outline.next.url if outline.next else course_url
-    return HttpResponseRedirect(_safe_next(request, target))
+    return HttpResponseRedirect(safe_next_url(request, target))

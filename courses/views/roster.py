@@ -22,6 +22,7 @@ from django.views.generic import FormView, TemplateView, View
 from wagtail.admin import messages
 from wagtail.admin.admin_url_finder import AdminURLFinder
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+from wagtail.permissions import policy_registry
 
 from courses import roster, roster_services, uploads
 from courses.admin_steps import PermissionRequiredMixin, SessionStore
@@ -74,9 +75,11 @@ class RosterAdminMixin(RosterPermissionMixin, WagtailAdminTemplateMixin):
 
     @cached_property
     def cohort(self) -> Cohort:
-        return get_object_or_404(
-            Cohort.objects.select_related("course"), pk=self.kwargs["cohort_id"]
+        # Importing changes the cohort: the cohorts the user may change (courses.permissions).
+        cohorts = policy_registry.get_by_type(Cohort).instances_user_has_permission_for(
+            self.request.user, "change"
         )
+        return get_object_or_404(cohorts.select_related("course"), pk=self.kwargs["cohort_id"])
 
     def get_page_subtitle(self):
         return self.cohort.name

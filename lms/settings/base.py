@@ -57,6 +57,7 @@ MIDDLEWARE = [
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "courses.middleware.AdminContentSecurityPolicyMiddleware",
     "courses.middleware.PrivateCacheControlMiddleware",
+    "courses.site_history.SiteHistoryScopeMiddleware",
     # Last, as django-axes asks: turns a lockout into courses.lockout's response.
     "axes.middleware.AxesMiddleware",
 ]

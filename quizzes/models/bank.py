@@ -17,18 +17,58 @@ QUESTION_TEXT_FEATURES = ["bold", "italic", "ol", "ul", "link"]
 
 
 class QuestionCategory(models.Model):
-    name = models.CharField(_("name"), max_length=200, unique=True)
+    """A folder of questions in one course's bank, or in the shared bank (no course).
+
+    As in Moodle, a course's trainers keep its bank; shared questions may be used in any course
+    but are changed by administrators only (``quizzes.permissions``)."""
+
+    course = models.ForeignKey(
+        "courses.CoursePage",
+        on_delete=models.SET_NULL,  # a deleted course's questions stay, in the shared bank
+        null=True,
+        blank=True,
+        related_name="question_categories",
+        verbose_name=_("course"),
+        help_text=_(
+            "The course whose bank holds this category. Leave empty to share it with every "
+            "course (only administrators change shared questions)."
+        ),
+    )
+    name = models.CharField(_("name"), max_length=200)
     description = models.TextField(_("description"), blank=True)
 
-    panels = [FieldPanel("name"), FieldPanel("description")]
+    panels = [FieldPanel("course"), FieldPanel("name"), FieldPanel("description")]
 
     class Meta:
-        ordering = ["name"]
+        ordering = ["name", "pk"]
         verbose_name = _("question category")
         verbose_name_plural = _("question categories")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["course", "name"],
+                condition=models.Q(course__isnull=False),
+                name="one_category_name_per_course_bank",
+                violation_error_message=_("This course's bank already has a category so named."),
+            ),
+            models.UniqueConstraint(
+                fields=["name"],
+                condition=models.Q(course__isnull=True),
+                name="one_category_name_in_shared_bank",
+                violation_error_message=_("The shared bank already has a category so named."),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def is_shared(self) -> bool:
+        return self.course_id is None
+
+    @property
+    def bank_label(self) -> str:
+        """Whose bank: the course's title, or "Shared"."""
+        return self.course.title if self.course_id else str(_("Shared"))
 
 
 class Question(index.Indexed, ClusterableModel):

@@ -11,6 +11,7 @@ from wagtail.models import Orderable, Page
 
 from courses.blocks import RICH_TEXT_FEATURES
 from courses.models import CourseItem
+from quizzes.page_forms import QuizPageForm
 from quizzes.scoring import GradingMethod
 
 
@@ -125,6 +126,7 @@ class QuizPage(CourseItem, Page):  # noqa: DJ008 (Page provides __str__)
     ]
     parent_page_types = ["courses.CoursePage"]
     subpage_types: list[str] = []
+    base_form_class = QuizPageForm
 
     class Meta:
         verbose_name = _("quiz")

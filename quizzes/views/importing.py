@@ -14,6 +14,7 @@ import zlib
 from contextlib import suppress
 
 from django import forms
+from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.urls import NoReverseMatch, path, reverse
@@ -25,9 +26,12 @@ from django.views.generic import FormView, TemplateView, View
 from wagtail.admin import messages
 from wagtail.admin.admin_url_finder import AdminURLFinder
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+from wagtail.permissions import policy_registry
 
 from courses import uploads
 from courses.admin_steps import PermissionRequiredMixin, SessionStore
+from courses.models import CoursePage
+from courses.permissions import VISIBLE_ACTIONS
 from courses.text import strip_diacritics
 from quizzes import formats, importing
 from quizzes.formats import FORMAT_LABELS, Format, QuestionFileError, aiken, gift
@@ -120,6 +124,36 @@ def _unpack(value: str) -> bytes:
 # Upload
 
 
+def category_policy():
+    return policy_registry.get_by_type(QuestionCategory)
+
+
+def import_reach(user):
+    """The banks ``user`` may add questions to (``quizzes.permissions``)."""
+    return policy_registry.get_by_type(Question).reach(user, "add")
+
+
+def banks_for(user) -> tuple[QuerySet[CoursePage], bool]:
+    """The courses whose banks ``user`` may import into, and whether the shared bank too."""
+    reach = import_reach(user)
+    courses = CoursePage.objects.order_by("title")
+    if reach.owners is not None:
+        courses = courses.filter(pk__in=sorted(reach.owners))
+    return courses, reach.unowned
+
+
+def categories_for(user) -> QuerySet[QuestionCategory]:
+    """The categories of the banks ``user`` may import into."""
+    categories = QuestionCategory.objects.select_related("course")
+    condition = category_policy().condition(import_reach(user))
+    return categories if condition is None else categories.filter(condition)
+
+
+def bank_label(course_id: int | None) -> str:
+    course = CoursePage.objects.filter(pk=course_id).first() if course_id else None
+    return course.title if course else _("Shared bank (every course)")
+
+
 class ImportForm(forms.Form):
     file = forms.FileField(
         label=gettext_lazy("Question file"),
@@ -133,9 +167,19 @@ class ImportForm(forms.Form):
         choices=[(fmt.value, label) for fmt, label in FORMAT_LABELS.items()],
         widget=forms.RadioSelect,
     )
+    course = forms.ModelChoiceField(
+        label=gettext_lazy("Course bank"),
+        queryset=CoursePage.objects.none(),
+        required=False,
+        empty_label=gettext_lazy("Shared bank (every course)"),
+        help_text=gettext_lazy(
+            "The course whose question bank receives a new category, and the categories the "
+            "file names. An existing category keeps its own bank."
+        ),
+    )
     category = forms.ModelChoiceField(
         label=gettext_lazy("Category"),
-        queryset=QuestionCategory.objects.all(),
+        queryset=QuestionCategory.objects.none(),
         required=False,
         help_text=gettext_lazy("Questions go here unless the file names their category."),
     )
@@ -155,6 +199,21 @@ class ImportForm(forms.Form):
         ),
     )
 
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        courses, shared = banks_for(user)
+        self.fields["course"].queryset = courses
+        self.shared_allowed = shared
+        if not shared:
+            self.fields["course"].empty_label = None
+        self.fields["category"].queryset = categories_for(user)
+        message = _(
+            "You may not choose this: it belongs to a course you do not train, or it is shared "
+            "and only administrators change it."
+        )
+        for name in ("course", "category"):
+            self.fields[name].error_messages["invalid_choice"] = message
+
     def clean_file(self):
         upload = self.cleaned_data["file"]
         self.content = uploads.read_upload(upload, max_bytes=formats.MAX_BYTES)
@@ -163,10 +222,18 @@ class ImportForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         category = cleaned.get("category")
+        course = cleaned.get("course")
         new_category = " ".join(cleaned.get("new_category", "").split())
         if not category and not new_category:
             self.add_error("category", _("Choose a category or name a new one."))
+        if category and new_category:
+            self.add_error(
+                "new_category", _("Choose an existing category or name a new one, not both.")
+            )
+        if not category and not course and not self.shared_allowed and "course" in cleaned:
+            self.add_error("course", _("Choose the course whose bank receives the questions."))
         cleaned["category_name"] = new_category or (category.name if category else "")
+        cleaned["course_id"] = category.course_id if category else (course.pk if course else None)
         if "file" in cleaned and cleaned.get("format"):
             try:
                 formats.parse(cleaned["format"], self.content)
@@ -185,6 +252,9 @@ class QuestionImportView(AdminPageMixin, FormView):
             initial["category"] = int(self.request.GET.get("category", ""))
         return initial
 
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
     def form_valid(self, form):
         token = secrets.token_urlsafe(16)
         IMPORTS.keep(
@@ -195,6 +265,7 @@ class QuestionImportView(AdminPageMixin, FormView):
                 "format": form.cleaned_data["format"],
                 "filename": form.cleaned_data["file"].name,
                 "category": form.cleaned_data["category_name"],
+                "course": form.cleaned_data["course_id"],
                 "use_file_categories": form.cleaned_data["use_file_categories"],
                 "data": _pack(form.content),
             },
@@ -281,7 +352,7 @@ class PendingImportMixin(AdminPageMixin):
 
     def prepare(self):
         data = IMPORTS.get(self.request, self.kwargs["token"])
-        if data and data.get("state") == "pending":
+        if data and data.get("state") == "pending" and self.may_import_into(data.get("course")):
             self.pending = data
             return None
         if data and data.get("state") == "done":  # e.g. a second click on Confirm
@@ -289,11 +360,20 @@ class PendingImportMixin(AdminPageMixin):
         messages.warning(self.request, _("This import has expired. Upload the file again."))
         return redirect("quizzes_import")
 
+    def may_import_into(self, course_id: int | None) -> bool:
+        """Still true at confirmation: the user may add to this bank (a trainer removed from
+        the course's cohorts since the upload may not)."""
+        reach = import_reach(self.request.user)
+        if course_id is None:
+            return reach.unowned
+        return reach.owners is None or course_id in reach.owners
+
     def import_arguments(self) -> dict:
         return {
             "data": _unpack(self.pending["data"]),
             "fmt": self.pending["format"],
             "category": self.pending["category"],
+            "course_id": self.pending.get("course"),
             "use_file_categories": self.pending["use_file_categories"],
         }
 
@@ -311,6 +391,7 @@ class PendingImportMixin(AdminPageMixin):
             filename=self.pending["filename"],
             format_label=FORMAT_LABELS[Format(self.pending["format"])],
             default_category=self.pending["category"],
+            bank_label=bank_label(self.pending.get("course")),
             summary=ngettext(
                 "%(count)d question read from %(file)s.",
                 "%(count)d questions read from %(file)s.",
@@ -378,8 +459,14 @@ class ImportResultView(AdminPageMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         finder = AdminURLFinder(self.request.user)
         labels = dict(Question.TYPE_CHOICES)
-        questions = Question.objects.filter(pk__in=self.done["questions"]).select_related(
-            "category"
+        questions = (
+            policy_registry.get_by_type(Question)
+            .narrow(
+                Question.objects.filter(pk__in=self.done["questions"]),
+                self.request.user,
+                VISIBLE_ACTIONS,
+            )
+            .select_related("category")
         )
         count = len(self.done["questions"])
         context.update(
@@ -408,16 +495,23 @@ class ImportResultView(AdminPageMixin, TemplateView):
 
 
 class ExportForm(forms.Form):
-    """A category (``?category=3``) or a selection of questions (``?id=1&id=2``)."""
+    """A category (``?category=3``) or a selection of questions (``?id=1&id=2``), of the banks
+    the user may see: questions of other banks are left out."""
 
     category = forms.ModelChoiceField(
-        label=gettext_lazy("Category"), queryset=QuestionCategory.objects.all(), required=False
+        label=gettext_lazy("Category"), queryset=QuestionCategory.objects.none(), required=False
     )
 
-    def __init__(self, data=None, **kwargs):
+    def __init__(self, data=None, *, user, **kwargs):
         super().__init__(data, **kwargs)
         values = data.getlist("id") if data is not None and hasattr(data, "getlist") else []
         self.ids = [int(value) for value in values[:MAX_SELECTION] if value.isdigit()]
+        self.visible_questions = policy_registry.get_by_type(Question).narrow(
+            Question.objects.all(), user, VISIBLE_ACTIONS
+        )
+        self.fields["category"].queryset = QuestionCategory.objects.filter(
+            pk__in=self.visible_questions.values("category_id")
+        )
 
     def clean(self):
         cleaned = super().clean()
@@ -427,7 +521,9 @@ class ExportForm(forms.Form):
 
     def questions(self) -> list[Question]:
         return importing.questions_to_export(
-            category=self.cleaned_data.get("category"), ids=self.ids or None
+            category=self.cleaned_data.get("category"),
+            ids=self.ids or None,
+            among=self.visible_questions,
         )
 
     def query(self) -> str:
@@ -454,7 +550,7 @@ class QuestionExportView(AdminPageMixin, TemplateView):
     page_title = gettext_lazy("Export questions")
 
     def get(self, request, *args, **kwargs):
-        form = ExportForm(request.GET if request.GET else None)
+        form = ExportForm(request.GET if request.GET else None, user=request.user)
         context = self.get_context_data(form=form, rows=None)
         if form.is_bound and form.is_valid():
             questions = form.questions()
@@ -498,7 +594,7 @@ class QuestionExportDownloadView(PermissionMixin, View):
     def get(self, request, fmt: str):
         if fmt not in {choice.value for choice in Format}:
             raise Http404
-        form = ExportForm(request.GET)
+        form = ExportForm(request.GET, user=request.user)
         if not form.is_valid():
             raise Http404
         questions = form.questions()

@@ -29,7 +29,13 @@ def staff(group_name: str):
 
 @pytest.fixture
 def trainer_client(client):
-    client.force_login(staff(lms_settings.TRAINERS_GROUP))
+    """A trainer's client; ``trainer_client.course`` is the course they train, whose template
+    they keep."""
+    trainer = staff(lms_settings.TRAINERS_GROUP)
+    cohort = factories.CohortFactory()
+    cohort.trainers.add(trainer)
+    client.force_login(trainer)
+    client.course = cohort.course
     return client
 
 
@@ -67,7 +73,9 @@ def form_data(**overrides) -> dict:
 
 
 def test_a_trainer_adds_a_template(trainer_client):
-    response = trainer_client.post(reverse(f"{URLS}:add"), form_data())
+    response = trainer_client.post(
+        reverse(f"{URLS}:add"), form_data(course=trainer_client.course.pk)
+    )
     assert response.status_code == 302
     template = CertificateTemplate.objects.get()
     assert template.title == "GIẤY CHỨNG NHẬN"
@@ -76,7 +84,9 @@ def test_a_trainer_adds_a_template(trainer_client):
 
 def test_texts_are_stored_in_nfc(trainer_client):
     decomposed = "Ban Tuye\u0302n gia\u0301o"
-    trainer_client.post(reverse(f"{URLS}:add"), form_data(issuing_body=decomposed))
+    trainer_client.post(
+        reverse(f"{URLS}:add"), form_data(course=trainer_client.course.pk, issuing_body=decomposed)
+    )
     assert CertificateTemplate.objects.get().issuing_body == "Ban Tuyên giáo"
 
 
@@ -103,7 +113,7 @@ def test_placeholders_are_checked(trainer_client, field, value, message):
 
 def test_the_preview_panel_shows_the_pdf_of_the_unsaved_form(trainer_client):
     url = reverse(f"{URLS}:preview_on_add")
-    state = trainer_client.post(url, form_data()).json()
+    state = trainer_client.post(url, form_data(course=trainer_client.course.pk)).json()
     assert state == {"is_valid": True, "is_available": True}
 
     response = trainer_client.get(url, {"mode": "", "in_preview_panel": "true"})
@@ -115,9 +125,11 @@ def test_the_preview_panel_shows_the_pdf_of_the_unsaved_form(trainer_client):
 
 
 def test_the_preview_of_a_saved_template(trainer_client):
-    template = cf.template(title="CHỨNG NHẬN")
+    template = cf.template(trainer_client.course, title="CHỨNG NHẬN")
     url = reverse(f"{URLS}:preview_on_edit", args=[template.pk])
-    assert trainer_client.post(url, form_data(name=template.name)).json()["is_valid"]
+    assert trainer_client.post(
+        url, form_data(course=trainer_client.course.pk, name=template.name)
+    ).json()["is_valid"]
     response = trainer_client.get(url, {"mode": ""})
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
@@ -125,7 +137,9 @@ def test_the_preview_of_a_saved_template(trainer_client):
 
 def test_an_invalid_form_has_no_preview(trainer_client):
     url = reverse(f"{URLS}:preview_on_add")
-    state = trainer_client.post(url, form_data(body="{ten}")).json()
+    state = trainer_client.post(
+        url, form_data(course=trainer_client.course.pk, body="{ten}")
+    ).json()
     assert state == {"is_valid": False, "is_available": False}
     response = trainer_client.get(url, {"mode": ""})
     assert response["Content-Type"].startswith("text/html")

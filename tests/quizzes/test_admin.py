@@ -45,7 +45,7 @@ def question_form(category, *, kind="single", choices):
 def test_trainer_adds_a_question_and_a_version_is_recorded(client):
     cohort = factories.CohortFactory()
     trainer = trainer_of(cohort)
-    category = qf.CategoryFactory()
+    category = qf.CategoryFactory(course=cohort.course)  # the bank of the course they train
     client.force_login(trainer)
     data = question_form(
         category,
@@ -175,3 +175,40 @@ def test_quiz_pages_offer_attempts_and_regrade_in_the_page_explorer(client, subm
     client.force_login(admin_user)
     html = client.get(reverse("wagtailadmin_explore", args=[quiz.get_parent().pk])).content.decode()
     assert reverse("quizzes_regrade", args=[quiz.pk]) in html
+
+
+@pytest.mark.parametrize(
+    "next_url",
+    [
+        "//evil.example/",
+        "https://evil.example/",
+        "/\\evil.example/",
+        "\\\\evil.example",
+        " //evil.example/",
+    ],
+)
+def test_grading_never_returns_to_another_host(client, submitted, next_url):
+    cohort, _quiz, attempt = submitted
+    client.force_login(trainer_of(cohort))
+    essay = attempt.responses.get(position=1)
+
+    response = client.post(
+        reverse("quizzes_grade", args=[essay.pk]),
+        {f"r{essay.pk}-grade": "1", "next": next_url},
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("quizzes_attempt_detail", args=[attempt.pk])
+
+
+def test_grading_returns_to_the_page_it_came_from(client, submitted):
+    cohort, _quiz, attempt = submitted
+    client.force_login(trainer_of(cohort))
+    essay = attempt.responses.get(position=1)
+    queue = reverse("quizzes_grading_queue")
+
+    response = client.post(
+        reverse("quizzes_grade", args=[essay.pk]), {f"r{essay.pk}-grade": "1", "next": queue}
+    )
+
+    assert response["Location"] == queue

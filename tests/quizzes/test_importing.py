@@ -653,7 +653,13 @@ def test_import_needs_add_question(client, admin_user, category):
 
 
 def test_a_trainer_who_may_add_questions_can_import(client, category):
-    client.force_login(staff("add_question"))
+    """Into the bank of a course they train (the shared bank is the administrators')."""
+    trainer = staff("add_question")
+    cohort = factories.CohortFactory()
+    cohort.trainers.add(trainer)
+    category.course = cohort.course
+    category.save()
+    client.force_login(trainer)
 
     preview_url = upload(client, category, GOOD.encode())
     client.post(preview_url + "confirm/")

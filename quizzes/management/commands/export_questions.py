@@ -8,7 +8,6 @@ from django.utils.translation import ngettext
 
 from quizzes import importing
 from quizzes.formats import Format, nfc
-from quizzes.models import QuestionCategory
 
 
 class Command(BaseCommand):
@@ -20,6 +19,10 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--category", required=True, help="The category's name.")
         parser.add_argument(
+            "--course",
+            help="The code of the course whose question bank is meant (default: the shared bank).",
+        )
+        parser.add_argument(
             "--format",
             dest="fmt",
             choices=[fmt.value for fmt in Format],
@@ -28,7 +31,17 @@ class Command(BaseCommand):
         parser.add_argument("-o", "--output", type=Path, required=True, help="File to write.")
 
     def handle(self, *args, category: str, fmt: str, output: Path, **options):
-        found = QuestionCategory.objects.filter(name=" ".join(nfc(category).split())).first()
+        try:
+            course_id = importing.bank_by_code(options.get("course"))
+        except LookupError:
+            raise CommandError(
+                _("No course has the code “%(code)s”.") % {"code": options["course"]}
+            ) from None
+        found = (
+            importing.bank_categories(course_id)
+            .filter(name=" ".join(nfc(category).split()))
+            .first()
+        )
         if found is None:
             raise CommandError(_("No question category is named “%(name)s”.") % {"name": category})
         export = importing.export_questions(importing.questions_to_export(category=found), fmt)

@@ -30,6 +30,11 @@ class Command(BaseCommand):
             help="Category for questions the file does not place (created if missing).",
         )
         parser.add_argument(
+            "--course",
+            help="The code of the course whose question bank receives the questions "
+            "(default: the shared bank).",
+        )
+        parser.add_argument(
             "--ignore-file-categories",
             action="store_true",
             help="Put every question into --category, ignoring $CATEGORY lines and the "
@@ -48,10 +53,17 @@ class Command(BaseCommand):
                 data = handle.read(formats.MAX_BYTES + 1)
         except OSError as error:
             raise CommandError(f"{file}: {error.strerror}") from error
+        try:
+            course_id = importing.bank_by_code(options.get("course"))
+        except LookupError:
+            raise CommandError(
+                _("No course has the code “%(code)s”.") % {"code": options["course"]}
+            ) from None
         arguments = {
             "data": data,
             "fmt": fmt,
             "category": category,
+            "course_id": course_id,
             "use_file_categories": not options["ignore_file_categories"],
         }
         try:
