@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?= -n 2 --dist loadfile
 
-.PHONY: install demo serve test lint bench messages clean
+.PHONY: install demo serve test matrix lint bench messages clean
 
 $(VENV)/.installed: requirements.lock pyproject.toml
 	@PYTHON="$${PYTHON:-$$(scripts/find-python)}" || exit 1; \
@@ -31,12 +31,16 @@ messages: $(VENV)/.installed
 
 demo: install
 	$(PY) manage.py migrate --noinput
-	$(PY) manage.py load_demo
+	$(PY) manage.py load_demo --address http://$(HOST):$(PORT)
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 test: install node_modules/axe-core/axe.min.js
-	$(PY) -m pytest $(PYTEST_ARGS) -m "not concurrency and not browser"
+	$(PY) -m pytest $(PYTEST_ARGS) -m "not concurrency and not browser and not packaging"
 	$(PY) -m pytest -m "concurrency or browser"
+
+# The Django/Wagtail matrix (noxfile.py): the LTS combination besides make test's default one.
+matrix: install node_modules/axe-core/axe.min.js
+	$(VENV)/bin/nox -s "tests(lts)"
 
 lint: install
 	$(VENV)/bin/ruff check .
@@ -47,4 +51,4 @@ bench: install
 	$(PY) benchmarks/certificates.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .test-media node_modules
+	rm -rf $(VENV) .nox .pytest_cache .test-media node_modules

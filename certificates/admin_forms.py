@@ -38,13 +38,13 @@ def official_preset() -> dict:
             "title": gettext("CERTIFICATE"),
             "intro": gettext("This is to certify that Mr/Ms"),
             "body": gettext(
-                "Position: {position}\nOrganisation: {organisation}\n"
-                "has completed the training course “{course}”\nfrom {start_date} to {end_date}."
+                "[Position: {position}\n][Organisation: {organisation}\n]"
+                "has completed the training course “{course}”[\nfrom {start_date} to {end_date}]."
             ),
             "show_motto": True,
             "motto_line_1": gettext("SOCIALIST REPUBLIC OF VIET NAM"),
             "motto_line_2": gettext("Independence - Freedom - Happiness"),
-            "date_line": gettext("{place}, day {day} month {month} year {year}"),
+            "date_line": gettext("[{place}, ]day {day} month {month} year {year}"),
             "register_label": gettext("Register no.:"),
             "border": "double",
             "landscape": True,

@@ -26,6 +26,7 @@ from certificates.conf import verification_url
 from certificates.models import Certificate, CertificateTemplate
 from courses.admin_inspect import LocalTimeInspectView
 from courses.admin_scope import ScopedViewSetMixin
+from courses.compat import PermissionPolicyMixin
 from courses.spreadsheets import ExcelFriendlyExportMixin
 from courses.text import nfc
 
@@ -243,12 +244,14 @@ class CertificateInspectView(LocalTimeInspectView):
             events=self.object.events.select_related("actor").order_by("-at", "-pk"),
             replaces=self.object.replaces,
             replaced_by=replaced_by,
-            verification_url=verification_url(self.object.verification_code),
+            verification_url=verification_url(
+                self.object.verification_code, course=self.object.course
+            ),
         )
         return context
 
 
-class CertificateViewSet(ModelViewSet):
+class CertificateViewSet(PermissionPolicyMixin, ModelViewSet):
     """The register of issued certificates: read-only (ReadOnlyPermissionPolicy); revoking,
     reissuing and issuing by hand go through certificates.services."""
 

@@ -1,14 +1,9 @@
-from django.conf import settings
 from django.urls import reverse
+from wagtail.models import Page
 
-from courses.conf import lms_settings
-
-
-def site_url(path: str) -> str:
-    """An absolute address on the public site (for QR codes and emails)."""
-    base = (lms_settings.SITE_URL or settings.WAGTAILADMIN_BASE_URL).rstrip("/")
-    return base + path
+from courses.sites import absolute_url
 
 
-def verification_url(code: str) -> str:
-    return site_url(reverse("certificates:verify_code", args=[code]))
+def verification_url(code: str, *, course: Page | None) -> str:
+    """The public check of a certificate, on the site that serves its course."""
+    return absolute_url(reverse("certificates:verify_code", args=[code]), page=course)

@@ -77,7 +77,7 @@ def holder_for(certificate: Certificate) -> Holder:
         course_title=certificate.course_title,
         serial=certificate.serial,
         issued_on=certificate.issued_on,
-        verification_url=verification_url(certificate.verification_code),
+        verification_url=verification_url(certificate.verification_code, course=certificate.course),
         organisation=certificate.organisation,
         position=certificate.position,
         province=certificate.province,
@@ -88,13 +88,14 @@ def holder_for(certificate: Certificate) -> Holder:
     )
 
 
-def sample_holder() -> Holder:
+def sample_holder(course=None) -> Holder:
+    """A made-up delegate for previews, with a verification link on ``course``'s site."""
     return Holder(
         full_name=_("Sample Delegate Name"),
         course_title=_("Course title"),
         serial="TTĐN-2024-000123",
         issued_on=date.today(),  # noqa: DTZ011 (a preview's date only)
-        verification_url=verification_url("sample-code"),
+        verification_url=verification_url("sample-code", course=course),
         organisation=_("Organisation"),
         position=_("Position"),
         province=_("Province"),

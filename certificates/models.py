@@ -13,6 +13,8 @@ from wagtail.models import PreviewableMixin
 
 from certificates.pdf import DATE_LINE_PLACEHOLDERS, PLACEHOLDERS, unknown_placeholders
 
+OPTIONAL_TEXT_HELP = _("Text in square brackets is left out when a placeholder in it has no value.")
+
 hex_colour = RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Use a colour like #a3161c."))
 
 
@@ -51,12 +53,16 @@ class CertificateTemplate(PreviewableMixin, models.Model):
     body = models.TextField(
         _("text after the name"),
         default=_(
-            "{position}, {organisation}\nhas completed the training course “{course}”\n"
-            "({cohort}) with a score of {score}."
+            "[{position}, ]{organisation}\nhas completed the training course “{course}”"
+            "[\n({cohort})][ with a score of {score}]."
         ),
         help_text=format_lazy(
-            _("Placeholders: {names}."),
-            names=", ".join("{" + name + "}" for name in PLACEHOLDERS),
+            "{placeholders} {optional}",
+            placeholders=format_lazy(
+                _("Placeholders: {names}."),
+                names=", ".join("{" + name + "}" for name in PLACEHOLDERS),
+            ),
+            optional=OPTIONAL_TEXT_HELP,
         ),
     )
     parent_body = models.CharField(
@@ -74,8 +80,12 @@ class CertificateTemplate(PreviewableMixin, models.Model):
     date_line = models.CharField(
         _("place and date line"),
         max_length=120,
-        default=_("{place}, {day}/{month}/{year}"),
-        help_text=_("Placeholders: {place}, {day}, {month}, {year}."),
+        default=_("[{place}, ]{day}/{month}/{year}"),
+        help_text=format_lazy(
+            "{placeholders} {optional}",
+            placeholders=_("Placeholders: {place}, {day}, {month}, {year}."),
+            optional=OPTIONAL_TEXT_HELP,
+        ),
     )
     register_label = models.CharField(
         _("register number label"),

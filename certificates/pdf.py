@@ -25,6 +25,7 @@ from reportlab.lib.utils import ImageReader, simpleSplit
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 
+from certificates import wording
 from certificates.prebuilt_subsets import PrebuiltSubsetFont
 
 FONT_DIR = Path(__file__).resolve().parent / "fonts"
@@ -129,6 +130,8 @@ def check_glyphs(texts: Iterable[str], font_name: str) -> None:
 
 
 def fill_placeholders(template: str, holder: Holder) -> str:
+    """A body or intro with the holder's facts; empty facts leave no fragments (see
+    ``certificates.wording``)."""
     values = {
         "name": holder.full_name,
         "organisation": holder.organisation,
@@ -142,7 +145,12 @@ def fill_placeholders(template: str, holder: Holder) -> str:
         "start_date": holder.start_date,
         "end_date": holder.end_date,
     }
-    return template.format_map(values)
+    return wording.fill(template, values)
+
+
+def fill_date_line(template: str, *, place: str, issued_on: date) -> str:
+    values = {"place": place, "day": issued_on.day, "month": issued_on.month}
+    return wording.fill(template, {**values, "year": issued_on.year})
 
 
 def unknown_placeholders(template: str, *, allowed=PLACEHOLDERS) -> list[str]:
@@ -241,11 +249,8 @@ def render_certificate(design: Design, holder: Holder) -> bytes:
     fonts = register_fonts(design.font)
     body = _nfc(fill_placeholders(design.body, holder))
     intro = _nfc(fill_placeholders(design.intro, holder))
-    issued = holder.issued_on
     date_line = _nfc(
-        design.date_line.format(
-            place=design.place, day=issued.day, month=issued.month, year=issued.year
-        )
+        fill_date_line(design.date_line, place=design.place, issued_on=holder.issued_on)
     )
     texts = [
         _nfc(t)

@@ -14,12 +14,13 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from certificates import exceptions
-from certificates.conf import site_url, verification_url
+from certificates.conf import verification_url
 from certificates.design import design_for, holder_for, sample_holder
 from certificates.models import Certificate, CertificateEvent, CertificateTemplate, SerialCounter
 from certificates.pdf import MissingGlyph, render_certificate
 from courses.conf import lms_settings
 from courses.models import Enrollment
+from courses.sites import absolute_url
 from courses.text import collapse_spaces
 
 
@@ -180,13 +181,14 @@ def send_issued_email(*, certificate_id: int) -> None:
     from django.core.mail import send_mail
     from django.template.loader import render_to_string
 
-    certificate = Certificate.objects.select_related("user").get(pk=certificate_id)
+    certificate = Certificate.objects.select_related("user", "course").get(pk=certificate_id)
+    course = certificate.course
     if not certificate.user.email:
         return
     context = {
         "certificate": certificate,
-        "verification_url": verification_url(certificate.verification_code),
-        "my_certificates_url": site_url(reverse("certificates:mine")),
+        "verification_url": verification_url(certificate.verification_code, course=course),
+        "my_certificates_url": absolute_url(reverse("certificates:mine"), page=course),
     }
     send_mail(
         render_to_string("certificates/email/issued_subject.txt", context).strip(),
@@ -202,7 +204,7 @@ def preview_pdf_response(template: CertificateTemplate) -> HttpResponse:
     from certificates.design import design_from_template
 
     try:
-        pdf = render_certificate(design_from_template(template), sample_holder())
+        pdf = render_certificate(design_from_template(template), sample_holder(template.course))
     except MissingGlyph as error:
         return HttpResponse(str(error), status=400, content_type="text/plain; charset=utf-8")
     return HttpResponse(pdf, content_type="application/pdf")

@@ -32,7 +32,6 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ImproperlyConfigured
 from django.core.files import File
 from django.db import transaction
-from django.tasks import TaskContext, task
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -40,6 +39,7 @@ from django.utils.translation import ngettext
 from certificates import bulk, leases
 from certificates.filters import clean_params, filter_certificates, parse_filters
 from certificates.models import BulkDownload, Certificate, CertificateEvent
+from courses.compat import TaskContext, task
 from courses.conf import lms_settings
 
 logger = logging.getLogger(__name__)

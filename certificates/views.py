@@ -1,6 +1,5 @@
 """Delegates' certificates and the public verification page."""
 
-from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -12,6 +11,7 @@ from certificates.forms import MAX_PDF_BYTES, VerifyCodeForm, VerifyFileForm
 from certificates.ratelimit import allow
 from courses import uploads
 from courses.conf import lms_settings
+from courses.views.access import login_required
 
 
 @login_required

@@ -2,13 +2,14 @@
 
 from importlib.util import find_spec
 
+from django.urls import include, path
 from wagtail import hooks
-from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 
 from certificates.admin_viewsets import CertificatesMenuGroup
 from certificates.models import Certificate, CertificateTemplate
 from certificates.permissions import CertificateTemplatePermissionPolicy
+from courses.compat import register_permission_policy
 from courses.permissions import ReadOnlyPermissionPolicy
 
 # Certificates are records: they change only through certificates.services. The register is
@@ -20,6 +21,21 @@ register_permission_policy(
 
 # Register, Templates (a snippet, so registered as snippets are) and Completion report.
 register_snippet(CertificatesMenuGroup)
+
+
+@hooks.register("register_lms_urls")
+def register_certificate_urls():
+    return [path("", include("certificates.urls"))]
+
+
+@hooks.register("register_lms_api")
+def register_api(router):
+    from certificates.api import views
+
+    router.register("my-certificates", views.MyCertificateAPIViewSet, basename="my-certificate")
+    router.register("verifications", views.VerificationAPIViewSet, basename="verification")
+    router.register("certificates", views.CertificateAPIViewSet, basename="certificate")
+    router.register("certificate-zips", views.BulkDownloadAPIViewSet, basename="certificate-zip")
 
 
 @hooks.register("register_admin_urls")

@@ -3,8 +3,8 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
-from wagtail.permissions import policy_registry
 
+from courses.compat import permission_policy_for
 from courses.conf import lms_settings
 from courses.models import Cohort
 from courses.permissions import ScopedPermissionPolicy, visible_choices
@@ -19,7 +19,7 @@ class ScopedModelFormMixin:
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        policy = policy_registry.get_by_type(self._meta.model)
+        policy = permission_policy_for(self._meta.model)
         user = getattr(self, "for_user", None)
         if not isinstance(policy, ScopedPermissionPolicy) or user is None:
             return

@@ -12,8 +12,8 @@ import functools
 import django_filters
 from django.http import Http404
 from wagtail.admin.views.generic import IndexView
-from wagtail.permissions import policy_registry
 
+from courses.compat import PermissionPolicyMixin, permission_policy_for
 from courses.permissions import VISIBLE_ACTIONS, ScopedPermissionPolicy, visible_choices
 
 
@@ -24,7 +24,7 @@ class ScopedViewMixin:
     @functools.cached_property
     def scope_policy(self) -> ScopedPermissionPolicy | None:
         model = getattr(self, "model", None) or getattr(self, "model_class", None)
-        policy = policy_registry.get_by_type(model) if model is not None else None
+        policy = permission_policy_for(model) if model is not None else None
         return policy if isinstance(policy, ScopedPermissionPolicy) else None
 
     def object_actions(self) -> tuple[str, ...]:
@@ -131,7 +131,7 @@ def scoped_view_class(view_class: type) -> type:
     return type(view_class.__name__, (mixin, view_class), {"__module__": view_class.__module__})
 
 
-class ScopedViewSetMixin:
+class ScopedViewSetMixin(PermissionPolicyMixin):
     """Put first in a viewset's bases: every view it constructs is scoped."""
 
     def construct_view(self, view_class, **kwargs):

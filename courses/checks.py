@@ -1,13 +1,20 @@
-"""System checks for the deploy-time settings that decide who a client is and when it is locked
-out (``manage.py check``; registered in ``CoursesConfig.ready``)."""
+"""System checks (``manage.py check``; registered in ``CoursesConfig.ready``): the install in a
+host's site (what the README's steps set up), and the deploy-time settings that decide who a
+client is and when it is locked out. Messages are for developers, in English, as Django's are.
+"""
 
 from datetime import timedelta
 
+from django.apps import apps
 from django.conf import settings
 from django.core.checks import Error, Tags, Warning, register
+from django.template import TemplateDoesNotExist, engines
+from django.template.backends.django import DjangoTemplates
+from django.template.loader import get_template
+from django.urls import NoReverseMatch, reverse
 
 from courses.client_address import InvalidProxy, parse_trusted_proxies
-from courses.conf import lms_settings
+from courses.conf import DEFAULTS, lms_settings
 
 LOCKOUT_PARAMETERS = {"username", "ip_address", "user_agent"}
 
@@ -103,5 +110,120 @@ def check_site_history_is_scoped(app_configs, **kwargs) -> list:
             hint=f"Add {SITE_HISTORY_MIDDLEWARE!r} to MIDDLEWARE (after the authentication "
             "middleware).",
             id="courses.E006",
+        )
+    ]
+
+
+# The install in a host's site
+
+LMS_APPS = ["courses", "quizzes", "certificates"]
+SUPPLEMENT_APP = "courses.wagtail_vi"
+CONTEXT_PROCESSOR = "courses.context_processors.lms"
+
+# One URL of each namespace the site include (courses.urls) must provide.
+SITE_URLS = {
+    "courses": ("courses:dashboard", {}),
+    "quizzes": ("quizzes:start", {"quiz_id": 1}),
+    "certificates": ("certificates:verify", {}),
+}
+
+
+def _is_framework_app(name: str) -> bool:
+    return name == "wagtail" or name.startswith(("wagtail.", "django.contrib."))
+
+
+def listed_too_late(installed: list[str]) -> tuple[list[str], str | None]:
+    """The LMS apps listed after the first of Wagtail's or Django's apps, and that app."""
+    first = next((name for name in installed if _is_framework_app(name)), None)
+    if first is None:
+        return [], None
+    limit = installed.index(first)
+    ours = [name for name in [*LMS_APPS, SUPPLEMENT_APP] if name in installed]
+    return [name for name in ours if installed.index(name) > limit], first
+
+
+@register(Tags.compatibility)
+def check_installed_apps(app_configs=None, **kwargs):
+    problems = [
+        Error(
+            f"The LMS needs {name!r} in INSTALLED_APPS.",
+            hint="Add 'courses', 'quizzes' and 'certificates' (see the README's install steps).",
+            id="courses.E010",
+        )
+        for name in LMS_APPS
+        if not apps.is_installed(name)
+    ]
+    late, first = listed_too_late(list(settings.INSTALLED_APPS))
+    if late:
+        problems.append(
+            Warning(
+                f"{', '.join(late)} come(s) after {first!r} in INSTALLED_APPS.",
+                hint=(
+                    "Django merges the apps' translations in INSTALLED_APPS order, the first "
+                    "listed winning: list the LMS apps (and courses.wagtail_vi) before Wagtail's "
+                    "and Django's apps, or some of their Vietnamese texts take other wording."
+                ),
+                id="courses.W010",
+            )
+        )
+    unknown = sorted(set(getattr(settings, "LMS", {}) or {}) - set(DEFAULTS))
+    if unknown:
+        problems.append(
+            Warning(
+                f"Unknown LMS settings: {', '.join(unknown)}.",
+                hint="See the README's settings reference for the names.",
+                id="courses.W011",
+            )
+        )
+    return problems
+
+
+@register(Tags.templates)
+def check_base_template(app_configs=None, **kwargs):
+    base = lms_settings.BASE_TEMPLATE
+    if base == DEFAULTS["BASE_TEMPLATE"]:
+        return []
+    problems = []
+    try:
+        get_template(base)
+    except TemplateDoesNotExist:
+        problems.append(
+            Error(
+                f"LMS['BASE_TEMPLATE'] names {base!r}, which no template loader finds.",
+                id="courses.E011",
+            )
+        )
+    django_engines = [e for e in engines.all() if isinstance(e, DjangoTemplates)]
+    if not any(CONTEXT_PROCESSOR in engine.engine.context_processors for engine in django_engines):
+        problems.append(
+            Error(
+                f"LMS['BASE_TEMPLATE'] is set, but {CONTEXT_PROCESSOR!r} is not among the "
+                "template context processors: LMS pages would keep their own layout.",
+                hint=f"Add {CONTEXT_PROCESSOR!r} to TEMPLATES[...]['OPTIONS']"
+                "['context_processors'].",
+                id="courses.E012",
+            )
+        )
+    return problems
+
+
+@register(Tags.urls)
+def check_urls(app_configs=None, **kwargs):
+    missing = []
+    for namespace, (name, kwargs_) in SITE_URLS.items():
+        try:
+            reverse(name, kwargs=kwargs_)
+        except NoReverseMatch:
+            missing.append(namespace)
+    if not missing:
+        return []
+    return [
+        Error(
+            f"The LMS's pages are not in the URLconf (no {', '.join(missing)} namespace).",
+            hint=(
+                "Add path('learn/', include('courses.urls')) to the site's urlpatterns, before "
+                "Wagtail's own include."
+            ),
+            id="courses.E013",
         )
     ]

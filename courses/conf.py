@@ -24,8 +24,26 @@ DEFAULTS: dict[str, Any] = {
     "ATTEMPT_GRACE_SECONDS": 60,
     # Serial number format for certificates.
     "CERTIFICATE_SERIAL_FORMAT": "{course_code}-{year}-{number:06d}",
-    # The public site's address for links in QR codes and emails (default: WAGTAILADMIN_BASE_URL).
-    "SITE_URL": None,
+    # The template every LMS page extends: the LMS's own layout, or a host's base template
+    # that has a ``content`` block (see the README's "Templates").
+    "BASE_TEMPLATE": "courses/base.html",
+    # The name in the LMS layout's header (default: WAGTAIL_SITE_NAME).
+    "SITE_NAME": None,
+    # Where a visitor who must sign in is sent: a URL name or a path (not Django's LOGIN_URL,
+    # which the host's own pages may use).
+    "LOGIN_URL": "courses:login",
+    # API throttle rates per scope (DRF's rate syntax), whatever the host's REST_FRAMEWORK says.
+    "API_THROTTLE_RATES": {
+        # Per user. Autosave writes every few seconds at most; codes are worth guessing.
+        "attempt_write": "120/minute",
+        "enrolment_code": "10/hour",
+        # Per address: sign-up (HTML only). A conference hall of 280 delegates often shares one
+        # address and signs up within the hour; every sign-up still needs its emailed link, so
+        # this bounds the mail a script can make us send, not the accounts it can create.
+        "signup": "300/hour",
+        # Public certificate checks, per visitor; separate from VERIFY_RATE_PER_HOUR.
+        "certificate_verify": "60/hour",
+    },
     # Verification page: lookups allowed per visitor (IP address) per hour.
     "VERIFY_RATE_PER_HOUR": 60,
     # Days a finished certificate ZIP is kept before ``purge_bulk_downloads`` deletes its file.
@@ -43,7 +61,7 @@ DEFAULTS: dict[str, Any] = {
     # derives it from SECURE_CSP (courses.csp.admin_policy).
     "ADMIN_CSP": None,
     # App namespaces whose every response is private (courses.middleware.PrivateCacheControl…).
-    "PRIVATE_URL_APPS": ("courses", "quizzes", "certificates", "api"),
+    "PRIVATE_URL_APPS": ("courses", "quizzes", "certificates", "lms_api"),
 }
 
 

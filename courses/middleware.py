@@ -18,6 +18,12 @@ from courses.csp import admin_policy, render_policy
 CSP_HEADER = "Content-Security-Policy"
 
 
+def site_policy() -> dict:
+    """The site's policy: Django's ``SECURE_CSP``, or django-csp's (Django 5.2)."""
+    django_csp = getattr(settings, "CONTENT_SECURITY_POLICY", None) or {}
+    return getattr(settings, "SECURE_CSP", None) or django_csp.get("DIRECTIVES") or {}
+
+
 class AdminContentSecurityPolicyMiddleware:
     """Gives the Wagtail admin (every path under its home page's URL) its own policy.
 
@@ -34,7 +40,7 @@ class AdminContentSecurityPolicyMiddleware:
         if CSP_HEADER not in response and request.path.startswith(self.admin_prefix()):
             policy = lms_settings.ADMIN_CSP
             if policy is None:
-                policy = admin_policy(getattr(settings, "SECURE_CSP", None) or {})
+                policy = admin_policy(site_policy())
             if header := render_policy(policy):
                 response[CSP_HEADER] = header
         return response

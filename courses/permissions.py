@@ -22,9 +22,9 @@ from dataclasses import dataclass
 from django.db.models import Model, Q, QuerySet
 from wagtail.models import Page
 from wagtail.permission_policies import ModelPermissionPolicy
-from wagtail.permissions import policy_registry
 
 from courses import selectors
+from courses.compat import permission_policy_for
 
 WRITE_ACTIONS = frozenset({"add", "change", "delete"})
 # What makes an instance show in a listing or a chooser: any of these on it.
@@ -176,7 +176,7 @@ def visible_choices(queryset: QuerySet, user) -> QuerySet:
     """``queryset`` as a choice list may show it to ``user`` (a listing's filter, a form's
     select): the instances its policy lets them see; for course pages and their items (quizzes),
     those of the courses they train unless they follow every cohort. Other models unchanged."""
-    policy = policy_registry.get_by_type(queryset.model)
+    policy = permission_policy_for(queryset.model)
     if isinstance(policy, ScopedPermissionPolicy):
         return policy.narrow(queryset, user, VISIBLE_ACTIONS)
     if issubclass(queryset.model, Page) and not (

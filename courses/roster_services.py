@@ -15,11 +15,10 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.contrib.auth.tokens import default_token_generator
-from django.core.mail import EmailMultiAlternatives, mailers
+from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.db.models.functions import Lower
-from django.tasks import task
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -28,6 +27,7 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext_lazy as _
 
 from courses import exceptions, roster, services
+from courses.compat import send_messages, task
 from courses.models import Cohort, DelegateProfile, Enrollment, FormerProvince, Province
 from courses.roster import ProvinceMatch, RosterRow, RowStatus
 
@@ -296,7 +296,7 @@ def send_invitations(*, user_ids: list[int], cohort_id: int, site_url: str) -> i
     if not messages:
         return 0
     try:
-        return mailers.default.send_messages(messages) or 0
+        return send_messages(messages)
     except OSError:  # SMTP failures are OSErrors; the import itself stands
         logger.exception("Could not send roster invitations for cohort %s", cohort_id)
         return 0

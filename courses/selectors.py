@@ -241,6 +241,14 @@ class CatalogueEntry:
     enrollment: Enrollment | None
 
 
+def catalogue_page(*, request: HttpRequest) -> CourseIndexPage | None:
+    """The live, public course catalogue of the site serving ``request``: the first in tree
+    order, wherever editors placed it."""
+    site = Site.find_for_request(request)
+    pages = CourseIndexPage.objects.live().public().order_by("path")
+    return (pages.in_site(site) if site else pages).first()
+
+
 def catalogue(*, index_page: CourseIndexPage | None = None, user: User) -> list[CatalogueEntry]:
     courses = CoursePage.objects.live().public().select_related("cover_image")
     if index_page is not None:

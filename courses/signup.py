@@ -22,15 +22,15 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import AbstractBaseUser
 from django.core import signing
-from django.core.mail import EmailMultiAlternatives, mailers
+from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import Q
-from django.tasks import task
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
 from courses import services
+from courses.compat import send_messages, task
 from courses.conf import lms_settings
 from courses.exceptions import SignupAlreadyConfirmed, SignupLinkInvalid
 from courses.forms import PasswordLinkForm
@@ -199,7 +199,7 @@ def _send(address: str, template: str, context: dict, *, language: str) -> int:
         body = render_to_string(f"courses/registration/{template}_email.txt", context)
     message = EmailMultiAlternatives(" ".join(subject.split()), body, None, [address])
     try:
-        return mailers.default.send_messages([message]) or 0
+        return send_messages([message])
     except OSError:  # SMTP failures are OSErrors; the sign-up itself stands
         logger.exception("Could not send the %s email", template)
         return 0

@@ -1,11 +1,11 @@
 """Rate limits, one set for the API and the HTML pages.
 
-Rates live in one place, ``REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]``, by scope:
-``attempt_write`` (start, save, submit an attempt), ``enrolment_code`` (joining a cohort by code),
-``signup`` (creating an account) and ``certificate_verify`` (public certificate checks). An HTML
-view and its API twin count against the same scope with the same throttle class, so they share
-one budget: the HTML path is never a way round the API's limit. Signed-in users are counted per
-account, everyone else per client address (``courses.client_address``).
+Rates live in one place, ``LMS["API_THROTTLE_RATES"]`` (not the host's ``REST_FRAMEWORK``), by
+scope: ``attempt_write`` (start, save, submit an attempt), ``enrolment_code`` (joining a cohort
+by code), ``signup`` (creating an account) and ``certificate_verify`` (public certificate
+checks). An HTML view and its API twin count against the same scope with the same throttle
+class, so they share one budget: the HTML path is never a way round the API's limit. Signed-in
+users are counted per account, everyone else per client address (``courses.client_address``).
 """
 
 import functools
@@ -17,22 +17,22 @@ from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from rest_framework import throttling
-from rest_framework.settings import api_settings
 
 from courses.client_address import request_client_address
+from courses.conf import DEFAULTS, lms_settings
 
 
 class ScopedRateThrottle(throttling.ScopedRateThrottle):
-    """DRF's scoped throttle, reading ``REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]`` at request
-    time (DRF's reads it once at import), so rates can be changed by settings and in tests, and
-    counting anonymous clients by ``courses.client_address`` rather than DRF's ``NUM_PROXIES``.
+    """DRF's scoped throttle, reading ``LMS["API_THROTTLE_RATES"]`` at request time (DRF's reads
+    its setting once at import), so rates can be changed by settings and in tests, and counting
+    anonymous clients by ``courses.client_address`` rather than DRF's ``NUM_PROXIES``.
 
     API views set ``throttle_scope`` per action; HTML views use ``throttled`` below.
     """
 
     @property
     def THROTTLE_RATES(self):  # DRF reads this name
-        return api_settings.DEFAULT_THROTTLE_RATES
+        return {**DEFAULTS["API_THROTTLE_RATES"], **lms_settings.API_THROTTLE_RATES}
 
     def get_ident(self, request) -> str:
         return request_client_address(request) or "unknown"

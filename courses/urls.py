@@ -1,13 +1,31 @@
+"""Every page of the LMS, in one include in the host's URLconf (before Wagtail's own):
+
+    path("learn/", include("courses.urls")),
+
+Each app keeps its own namespace: ``courses:`` for the patterns below, ``quizzes:`` and
+``certificates:`` for what those apps add through the ``register_lms_urls`` hook (in their
+``wagtail_hooks.py``; courses never imports them). A hook returns URL patterns, typically
+``[path("", include("quizzes.urls"))]``.
+"""
+
 from django.contrib.auth import views as auth_views
-from django.urls import path, reverse_lazy
+from django.urls import include, path, reverse_lazy
+from django.utils.decorators import method_decorator
+from wagtail import hooks
 
 from courses.forms import PasswordLinkForm
 from courses.views import accounts, learning
+from courses.views.access import login_required
 
-app_name = "courses"
 
-urlpatterns = [
+@method_decorator(login_required, name="dispatch")
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Django's view, sending anonymous visitors to the LMS's sign-in page."""
+
+
+courses_patterns = [
     path("", learning.dashboard, name="dashboard"),
+    path("catalogue/", learning.catalogue, name="catalogue"),
     path("courses/<int:course_id>/enrol/", learning.enrol, name="enrol"),
     path("join/", learning.enrol_with_code, name="enrol_code"),
     path("items/<int:page_id>/complete/", learning.complete, name="complete"),
@@ -18,11 +36,13 @@ urlpatterns = [
     path(
         "login/",
         auth_views.LoginView.as_view(
-            template_name="courses/registration/login.html", redirect_authenticated_user=True
+            template_name="courses/registration/login.html",
+            redirect_authenticated_user=True,
+            next_page=reverse_lazy("courses:dashboard"),
         ),
         name="login",
     ),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("logout/", auth_views.LogoutView.as_view(next_page="/"), name="logout"),
     path(
         "password/reset/",
         auth_views.PasswordResetView.as_view(
@@ -58,10 +78,17 @@ urlpatterns = [
     ),
     path(
         "password/change/",
-        auth_views.PasswordChangeView.as_view(
+        PasswordChangeView.as_view(
             template_name="courses/registration/password_change.html",
             success_url=reverse_lazy("courses:dashboard"),
         ),
         name="password_change",
     ),
 ]
+
+
+def hooked_patterns() -> list:
+    return [pattern for hook in hooks.get_hooks("register_lms_urls") for pattern in hook()]
+
+
+urlpatterns = [path("", include((courses_patterns, "courses"))), *hooked_patterns()]

@@ -4,11 +4,11 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
-from wagtail.permissions import register_permission_policy
 
 from courses.admin_panels import MyCohortsPanel
 from courses.admin_views import CohortProgressView
 from courses.admin_viewsets import CohortViewSet, EnrollmentViewSet, ProvinceViewSetGroup
+from courses.compat import APIToken, register_permission_policy
 from courses.models import Cohort, Enrollment
 from courses.permissions import (
     CohortPermissionPolicy,
@@ -83,15 +83,15 @@ def add_cohorts_panel(request, panels):
     panels.append(MyCohortsPanel(request))
 
 
-# API tokens: Wagtail registers its token screens only with wagtail.api.v3; the REST API
-# (courses/api/authentication.py) accepts these tokens, so administrators manage them here.
+# API tokens (Wagtail 8): Wagtail registers its token screens only with wagtail.api.v3; the REST
+# API (courses/api/authentication.py) accepts these tokens, so administrators manage them here.
+if APIToken is not None:
 
+    @hooks.register("register_admin_viewset")
+    def register_api_tokens():
+        from wagtail.users.views.api_tokens import APITokenViewSet
 
-@hooks.register("register_admin_viewset")
-def register_api_tokens():
-    from wagtail.users.views.api_tokens import APITokenViewSet
-
-    return APITokenViewSet("wagtailusers_api_tokens", url_prefix="api-tokens")
+        return APITokenViewSet("wagtailusers_api_tokens", url_prefix="api-tokens")
 
 
 @hooks.register("construct_reports_menu")

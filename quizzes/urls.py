@@ -1,3 +1,5 @@
+"""Quiz attempt pages, mounted by ``courses.urls`` (the ``register_lms_urls`` hook)."""
+
 from django.urls import path
 
 from quizzes.views import attempts

@@ -5,9 +5,9 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.menus import MenuItem as ListingMenuItem
-from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 
+from courses.compat import register_permission_policy
 from quizzes import admin_views, stats_selectors
 from quizzes.admin_viewsets import AttemptViewSet, QuestionBankGroup
 from quizzes.models import Attempt, Question, QuestionCategory, QuizPage
@@ -25,6 +25,23 @@ register_permission_policy(Question, QuestionPermissionPolicy(Question))
 register_permission_policy(QuestionCategory, QuestionCategoryPermissionPolicy(QuestionCategory))
 
 register_snippet(QuestionBankGroup)
+
+
+@hooks.register("register_lms_urls")
+def register_attempt_urls():
+    return [path("", include("quizzes.urls"))]
+
+
+@hooks.register("register_lms_api")
+def register_api(router):
+    from quizzes.api import views
+
+    router.register("quizzes", views.QuizAPIViewSet, basename="quiz")
+    router.register("attempts", views.AttemptAPIViewSet, basename="attempt")
+    router.register(
+        "delegate-attempts", views.DelegateAttemptAPIViewSet, basename="delegate-attempt"
+    )
+    router.register("quiz-statistics", views.QuizStatisticsAPIViewSet, basename="quiz-statistics")
 
 
 @hooks.register("register_admin_viewset")

@@ -134,10 +134,26 @@ def our_templates() -> list[str]:
 
 def test_our_templates_are_found():
     names = our_templates()
-    assert "base.html" in names
+    assert "courses/base.html" in names
+    assert "courses/page.html" in names
     assert "courses/module_page.html" in names
 
 
 @pytest.mark.parametrize("name", our_templates())
 def test_template_compiles(name):
     get_template(name)
+
+
+def test_every_lms_page_extends_the_lms_page_template():
+    """LMS pages extend courses/page.html (which extends LMS["BASE_TEMPLATE"]), never a
+    "base.html" a host may not have."""
+    wrong = []
+    for app in ("courses", "quizzes", "certificates"):
+        for path in (BASE_DIR / app / "templates").rglob("*.html"):
+            text = path.read_text()
+            if "{% extends" not in text or path.name in {"page.html", "base.html"}:
+                continue
+            parent = text.split("{% extends", 1)[1].split("%}", 1)[0].strip()
+            if "/admin/" not in str(path) and parent != '"courses/page.html"':
+                wrong.append((str(path.relative_to(BASE_DIR)), parent))
+    assert wrong == []

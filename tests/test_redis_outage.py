@@ -129,8 +129,8 @@ def test_with_redis_down_the_delegate_journey_never_fails(
     certificate = Certificate.objects.get(user=user, course=course)
     assert_answers(client.get(reverse("certificates:mine")), 200)
     assert_answers(client.get(reverse("certificates:download", args=[certificate.pk])), 200)
-    assert_answers(client.get(reverse("api:course-list")), 200)
-    assert_answers(client.get(reverse("api:my-certificate-list")), 200)
+    assert_answers(client.get(reverse("lms_api:course-list")), 200)
+    assert_answers(client.get(reverse("lms_api:my-certificate-list")), 200)
     client.logout()
     assert_answers(client.get(reverse("certificates:verify")), 200)
     assert_answers(client.get(reverse("certificates:verify"), {"code": "KHONG-CO"}), 302)
@@ -139,7 +139,8 @@ def test_with_redis_down_the_delegate_journey_never_fails(
         client.get(reverse("certificates:verify_code", args=[certificate.verification_code])), 200
     )
     assert_answers(
-        client.get(reverse("api:verification-detail", args=[certificate.verification_code])), 200
+        client.get(reverse("lms_api:verification-detail", args=[certificate.verification_code])),
+        200,
     )
 
     warnings = outage_warnings(redis_down)

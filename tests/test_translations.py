@@ -20,6 +20,9 @@ def catalogue(app: str) -> Path:
     return ROOT / app / "locale" / "vi" / "LC_MESSAGES" / "django.po"
 
 
+WAGTAIL_SUPPLEMENT = ROOT / "courses" / "wagtail_vi" / "locale" / "vi" / "LC_MESSAGES" / "django.po"
+
+
 def entries():
     for app in CATALOGUE_DIRS:
         for entry in polib.pofile(str(catalogue(app))):
@@ -62,6 +65,30 @@ def test_translations_keep_their_placeholders():
                 if sorted(pattern.findall(source)) != sorted(pattern.findall(translation)):
                     wrong.append((app, source, translation))
     assert wrong == []
+
+
+def compiled(po_path: Path) -> Path:
+    return po_path.with_suffix(".mo")
+
+
+@pytest.mark.parametrize(
+    "po_path",
+    [catalogue(app) for app in CATALOGUE_DIRS] + [WAGTAIL_SUPPLEMENT],
+    ids=[*CATALOGUE_DIRS, "courses.wagtail_vi"],
+)
+def test_the_committed_compiled_catalogue_matches_its_source(po_path):
+    """The .mo files are committed (a clean checkout builds the same wheel): recompile with
+    `make messages` after changing a .po file."""
+
+    def messages(entries) -> dict:
+        return {
+            (e.msgctxt, e.msgid): (e.msgstr, tuple(sorted(e.msgstr_plural.items())))
+            for e in entries
+            if e.msgid  # not the header
+        }
+
+    source = polib.pofile(str(po_path))
+    assert messages(polib.mofile(str(compiled(po_path)))) == messages(source.translated_entries())
 
 
 def test_catalogues_are_up_to_date_with_the_code(tmp_path):

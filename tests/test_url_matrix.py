@@ -173,6 +173,7 @@ def at(path: str):
 #   anonymous, delegate, other delegate, trainer, other trainer, HR, admin
 ROWS: dict[str, Row] = {
     # The site: delegates' own records, 404 for anyone else's
+    "courses:catalogue": Row("RRRRRRR"),  # the header's link: to the site's catalogue page
     "courses:dashboard": Row("LOOOOOO"),
     "courses:profile": Row("LOOOOOO"),
     "courses:enrol_code": Row("LOOOOOO"),
@@ -201,6 +202,8 @@ ROWS: dict[str, Row] = {
     "certificates:verify_code": per_course("OOOOOOO"),
     "certificates:verify_file": Row("MMMMMMM"),  # POST with a file: tests/certificates
     "set_language": Row("RRRRRRR"),
+    # The demo's redirect for certificates printed with /verify/<code>/
+    "^verify/(?P<rest>.*)$": Row("RRRRRRR", path=at("/verify/ABCD2345/")),
     "wagtail_serve": per_course("OOOOOOO", path=lambda world, side, objects: side.course.url),
     "wagtailcore_login": Row("OOOOOOO"),
     "wagtailcore_authenticate_with_password": Row("NNNNNNN"),

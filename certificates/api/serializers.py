@@ -15,7 +15,7 @@ from courses.api.serializers import absolute_url
 
 
 def api_url(context, name: str, pk: int) -> str:
-    return absolute_url(context, reverse(f"api:{name}", args=[pk]))
+    return absolute_url(context, reverse(f"lms_api:{name}", args=[pk]))
 
 
 class CertificateSerializer(serializers.ModelSerializer):
@@ -49,7 +49,7 @@ class CertificateSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_verification_url(self, certificate) -> str:
-        return verification_url(certificate.verification_code)
+        return verification_url(certificate.verification_code, course=certificate.course)
 
     def get_pdf_url(self, certificate) -> str:
         return api_url(self.context, self.pdf_url_name, certificate.pk)

@@ -11,7 +11,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_filters.utils import translate_validation
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema_view
 from rest_framework import permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.negotiation import DefaultContentNegotiation
@@ -36,8 +36,8 @@ from certificates.forms import MAX_PDF_BYTES, VerifyCodeForm, VerifyFileForm
 from certificates.models import BulkDownload, Certificate
 from certificates.views_bulk import zip_download, zip_ready
 from courses import uploads
-from courses.api.schema import domain_errors, error_response
-from courses.api.views import APIViewSetMixin
+from courses.api.base import APIViewSetMixin
+from courses.api.schema import domain_errors, error_response, extend_schema
 
 PDF, CSV, ZIP = "application/pdf", "text/csv", "application/zip"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -135,7 +135,7 @@ VERIFY_DESCRIPTION = _(
         },
     ),
 )
-class VerificationAPIViewSet(viewsets.GenericViewSet):
+class VerificationAPIViewSet(APIViewSetMixin, viewsets.GenericViewSet):
     """The public check of a certificate, as on the site's verification page."""
 
     permission_classes = [permissions.AllowAny]

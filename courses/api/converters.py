@@ -1,4 +1,4 @@
-"""Path converters of the API's URLs (registered in lms/api.py)."""
+"""Path converters of the API's URLs (registered as ``lms_id`` by courses.api.urls)."""
 
 # Ids fit a signed 64-bit column; a longer number cannot name anything (and would overflow the
 # database driver), so it is simply not found.

@@ -4,7 +4,7 @@ serialize what ``courses.selectors`` return, exactly as the HTML views do."""
 
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema_view
 from rest_framework import permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -13,10 +13,11 @@ from wagtail.models import Page
 from courses import exceptions, selectors, services
 from courses.admin_views import CohortProgressFilterSet, with_status
 from courses.api import serializers
+from courses.api.base import APIViewSetMixin
 from courses.api.converters import ID_SCHEMA
 from courses.api.filters import CohortFilterSet, CourseFilterSet, EnrollmentFilterSet, filtered
 from courses.api.permissions import FollowsCohorts
-from courses.api.schema import domain_errors, error_response
+from courses.api.schema import domain_errors, error_response, extend_schema
 from courses.api.selectors import enrolled_course_ids
 from courses.models import Cohort, CoursePage, Enrollment
 
@@ -32,11 +33,6 @@ JOIN_ERRORS = domain_errors(
     also={400: "`invalid_input`"},
 )
 COMPLETE_ERRORS = domain_errors(exceptions.NotACourseItem, exceptions.NotEnrolled)
-
-
-class APIViewSetMixin:
-    lookup_value_converter = "id"  # courses.api.converters.IdConverter
-    throttle_scope = None  # set per action: see courses.api.throttling
 
 
 @extend_schema_view(

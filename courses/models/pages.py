@@ -13,17 +13,27 @@ from courses.blocks import RICH_TEXT_FEATURES, ModuleContentBlock
 
 
 class CourseIndexPage(Page):
-    """The catalogue: lists the courses below it."""
+    """The catalogue: lists the courses below it. Editors create it anywhere in the page tree
+    (under the site's home page, typically), so ``parent_page_types`` is left open."""
 
     intro = RichTextField(_("introduction"), blank=True, features=RICH_TEXT_FEATURES)
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
-    parent_page_types = ["wagtailcore.Page"]
     subpage_types = ["courses.CoursePage"]
     max_count_per_parent = 1
 
     class Meta:
         verbose_name = _("course catalogue")
+
+    @classmethod
+    def allowed_parent_page_models(cls):
+        """Any page but the LMS's own (which Wagtail 7.4 would offer: a course declares its
+        children through ``allowed_subpage_models``)."""
+        return [
+            model
+            for model in super().allowed_parent_page_models()
+            if not issubclass(model, CourseIndexPage | CoursePage | CourseItem)
+        ]
 
     def get_context(self, request, *args, **kwargs):
         from courses import selectors

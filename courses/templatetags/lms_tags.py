@@ -1,6 +1,9 @@
 from django import template
+from django.conf import settings
 from django.utils.html import format_html
+from django.utils.translation import gettext as _
 
+from courses.conf import lms_settings
 from courses.csp import request_nonce
 from courses.text import nfc
 
@@ -12,6 +15,14 @@ def nfc_filter(value) -> str:
     """Normalise text that did not come through our own services (e.g. Django's language names,
     stored decomposed) to NFC before it reaches the page."""
     return nfc(str(value))
+
+
+@register.simple_tag
+def lms_site_name() -> str:
+    """The name in the LMS layout's header: ``LMS["SITE_NAME"]``, else ``WAGTAIL_SITE_NAME``."""
+    return str(
+        lms_settings.SITE_NAME or getattr(settings, "WAGTAIL_SITE_NAME", "") or _("Training")
+    )
 
 
 @register.simple_tag(takes_context=True)

@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_required
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -18,6 +17,7 @@ from courses.forms import ProfileForm, SignupForm
 from courses.models import DelegateProfile
 from courses.redirects import safe_next_url, safe_url
 from courses.throttling import throttled
+from courses.views.access import login_required
 
 SIGNUP_EMAIL = "courses_signup_email"  # session key: the address to show on the "sent" page
 

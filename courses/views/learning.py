@@ -1,7 +1,6 @@
 """Delegate-facing views: dashboard, enrolment and completion. Thin: validate, call, redirect."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -13,6 +12,15 @@ from courses.forms import EnrolmentCodeForm
 from courses.models import CoursePage
 from courses.redirects import safe_next_url
 from courses.throttling import throttled
+from courses.views.access import login_required
+
+
+def catalogue(request):
+    """The course catalogue of this site: the header's "Courses" link, found when followed."""
+    page = selectors.catalogue_page(request=request)
+    if page is None:
+        raise Http404
+    return HttpResponseRedirect(page.get_url(request))
 
 
 @login_required

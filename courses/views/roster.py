@@ -22,13 +22,14 @@ from django.views.generic import FormView, TemplateView, View
 from wagtail.admin import messages
 from wagtail.admin.admin_url_finder import AdminURLFinder
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
-from wagtail.permissions import policy_registry
 
 from courses import roster, roster_services, uploads
 from courses.admin_steps import PermissionRequiredMixin, SessionStore
+from courses.compat import permission_policy_for
 from courses.conf import lms_settings
 from courses.models import Cohort
 from courses.roster import RowStatus
+from courses.sites import site_root_url
 from courses.spreadsheets import csv_text
 
 PERMISSION = "courses.change_cohort"
@@ -76,7 +77,7 @@ class RosterAdminMixin(RosterPermissionMixin, WagtailAdminTemplateMixin):
     @cached_property
     def cohort(self) -> Cohort:
         # Importing changes the cohort: the cohorts the user may change (courses.permissions).
-        cohorts = policy_registry.get_by_type(Cohort).instances_user_has_permission_for(
+        cohorts = permission_policy_for(Cohort).instances_user_has_permission_for(
             self.request.user, "change"
         )
         return get_object_or_404(cohorts.select_related("course"), pk=self.kwargs["cohort_id"])
@@ -244,7 +245,7 @@ class RosterConfirmView(PendingImportMixin, TemplateView):
                 cohort=self.cohort,
                 rows=rows,
                 expected=self.pending["expected"],
-                site_url=request.build_absolute_uri("/"),
+                site_url=site_root_url(page=self.cohort.course, request=request),
             )
         except roster_services.RosterChanged as error:
             return self.render_preview(error=str(error.message), changed=error.rows, status=409)

@@ -4,8 +4,11 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
-from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
+
+from courses.api.schema_settings import SCHEMA_SETTINGS
+
+from . import csp, mail
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 BASE_DIR = PROJECT_DIR.parent
@@ -14,6 +17,7 @@ INSTALLED_APPS = [
     "courses",
     "quizzes",
     "certificates",
+    "courses.wagtail_vi",
     "fixtures",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -46,7 +50,6 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "lms.middleware.VietnameseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -64,47 +67,26 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "lms.urls"
 
-# Content-Security-Policy of every page but the Wagtail admin's: our own code only, inline code
-# only with the response's nonce (our templates have none; {% nonce_attr %} gives it), no plugins,
-# no framing by other sites. Course videos play from YouTube and Vimeo; images may be data: URLs
-# (the API documentation's icons). The Wagtail admin gets this policy with 'unsafe-inline'
-# scripts and styles (courses.middleware, LMS["ADMIN_CSP"]). A host serving media from another
-# origin (S3, a CDN) adds it to "img-src" (and "media-src"); see the README.
-SECURE_CSP = {
-    "default-src": [CSP.SELF],
-    "script-src": [CSP.SELF, CSP.NONCE],
-    "style-src": [CSP.SELF, CSP.NONCE],
-    "img-src": [CSP.SELF, "data:"],
-    "frame-src": [
-        CSP.SELF,
-        "https://www.youtube.com",
-        "https://www.youtube-nocookie.com",
-        "https://player.vimeo.com",
-    ],
-    "object-src": [CSP.NONE],
-    "base-uri": [CSP.SELF],
-    "form-action": [CSP.SELF],
-    "frame-ancestors": [CSP.SELF],
-}
-
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [PROJECT_DIR / "templates"],
+        "DIRS": [PROJECT_DIR / "templates"],  # the demo's own (the API docs page)
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.debug",
                 "django.template.context_processors.request",
-                "django.template.context_processors.csp",
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "wagtail.contrib.settings.context_processors.settings",
+                "courses.context_processors.lms",
             ],
         },
     },
 ]
+
+csp.configure(globals())
 
 WSGI_APPLICATION = "lms.wsgi.application"
 
@@ -134,7 +116,6 @@ AUTHENTICATION_BACKENDS = [
     # First: refuses a locked-out client before any password or token is checked.
     "courses.auth.LockoutBackend",
     "courses.auth.EmailOrUsernameBackend",
-    "courses.auth.APITokenBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -172,8 +153,8 @@ LANGUAGES = [
     ("vi", _("Vietnamese")),
     ("en", _("English")),
 ]
-# lms/locale first (ours), then Vietnamese for what Wagtail leaves in English.
-LOCALE_PATHS = [PROJECT_DIR / "locale", PROJECT_DIR / "wagtail_locale"]
+# The demo project's own messages (the LMS apps and courses.wagtail_vi bring theirs).
+LOCALE_PATHS = [PROJECT_DIR / "locale"]
 FORMAT_MODULE_PATH = ["lms.formats"]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
@@ -210,70 +191,19 @@ WAGTAIL_I18N_ENABLED = False
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "txt", "xlsx", "zip"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 
-# The REST API at /api/v1/ (lms/api.py). Browsers use their session (CSRF enforced),
-# integrations a bearer token (Wagtail's APIToken) that an administrator creates in the Wagtail
-# admin. Tokens come first so that a request without credentials is answered 401 with a
-# WWW-Authenticate header.
-REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": [
-        "courses.api.authentication.APITokenAuthentication",
-        "courses.api.authentication.SessionAuthentication",
-    ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["courses.api.parsers.JSONParser"],
-    "DEFAULT_PAGINATION_CLASS": "courses.api.pagination.PageNumberPagination",
-    "PAGE_SIZE": 20,
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_THROTTLE_CLASSES": ["courses.api.throttling.ScopedRateThrottle"],
-    "DEFAULT_THROTTLE_RATES": {
-        # Per user. Autosave writes every few seconds at most; codes are worth guessing.
-        # The HTML views count against the same scopes (courses/throttling.py).
-        "attempt_write": "120/minute",
-        "enrolment_code": "10/hour",
-        # Per address: sign-up (HTML only). A conference hall of 280 delegates often shares one
-        # address and signs up within the hour; every sign-up still needs its emailed link, so
-        # this bounds the mail a script can make us send, not the accounts it can create.
-        "signup": "300/hour",
-        # Public certificate checks, per visitor; separate from the verification page's
-        # LMS["VERIFY_RATE_PER_HOUR"].
-        "certificate_verify": "60/hour",
-    },
-    "EXCEPTION_HANDLER": "courses.api.errors.exception_handler",
-    "DEFAULT_SCHEMA_CLASS": "courses.api.schema.AutoSchema",
-}
+# No REST_FRAMEWORK setting: the LMS API (courses.api.urls) declares its own authentication,
+# permissions, throttles, pagination and errors, as it must in a host's site.
 
+# The LMS schema's settings (which its own view applies), for the demo's Swagger UI at
+# /api/v1/docs/ (from drf-spectacular-sidecar: no CDN) and `manage.py spectacular`.
 SPECTACULAR_SETTINGS = {
-    "TITLE": "LMS API",
-    "DESCRIPTION": (
-        "Courses, enrolments and quizzes for delegates; cohorts, attempts and quiz statistics "
-        'for trainers and HR. Errors are JSON: {"code", "message", "errors"?}; messages '
-        "follow Accept-Language (Vietnamese by default, English with `en`)."
-    ),
-    "VERSION": "1.0.0",
-    "SCHEMA_PATH_PREFIX": "/api/v1",
-    "PREPROCESSING_HOOKS": ["courses.api.schema.api_endpoints_only"],
-    "SERVE_INCLUDE_SCHEMA": False,
-    "COMPONENT_SPLIT_REQUEST": True,
-    # Object ids in paths (courses.api.converters.IdConverter): at most 18 digits.
-    "PATH_CONVERTER_OVERRIDES": {
-        "id": {"type": "integer", "minimum": 0, "maximum": 999_999_999_999_999_999}
-    },
-    # Swagger UI from the drf-spectacular-sidecar package: no external CDN.
+    **SCHEMA_SETTINGS,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
-    # Fields named "status" and "state" have several choice sets: name each set once.
-    "ENUM_NAME_OVERRIDES": {
-        "StatusEnum": "courses.api.serializers.PROGRESS_STATUSES",
-        "StateEnum": "quizzes.models.Attempt.State",
-        "CertificateStatusEnum": "certificates.models.Certificate.Status",
-        "VerificationStatusEnum": "certificates.api.serializers.VERIFICATION_STATUSES",
-        "BulkDownloadStateEnum": "certificates.models_bulk.BulkDownload.State",
-    },
 }
 
-MAILERS = {"default": {"BACKEND": "django.core.mail.backends.smtp.EmailBackend"}}
+mail.configure(globals(), "django.core.mail.backends.smtp.EmailBackend")
 DEFAULT_FROM_EMAIL = "LMS <no-reply@lms.local>"
 
 # Deploy-time LMS settings; defaults live in courses.conf.
-LMS = {}
+LMS = {"SITE_NAME": _("Foreign-information training")}

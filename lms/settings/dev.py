@@ -1,9 +1,10 @@
+from . import mail
 from .base import *  # noqa: F403
 
 DEBUG = True
 SECRET_KEY = "dev-only-insecure-key-never-use-in-production"  # noqa: S105
 ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]"]
-MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+mail.configure(globals(), "django.core.mail.backends.console.EmailBackend")
 
 # Serve static files straight from the apps; no collectstatic needed.
 WHITENOISE_USE_FINDERS = True

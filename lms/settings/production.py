@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from django.core.exceptions import ImproperlyConfigured
 
-from . import shared_cache
+from . import mail, shared_cache
 from .base import *  # noqa: F403
 from .base import DATABASES, LMS
 
@@ -61,18 +61,15 @@ STORAGES["staticfiles"] = {  # noqa: F405
 
 shared_cache.configure(globals())
 
-MAILERS = {
-    "default": {
-        "BACKEND": os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend"),
-        "OPTIONS": {
-            "host": os.environ.get("EMAIL_HOST", "localhost"),
-            "port": int(os.environ.get("EMAIL_PORT", "25")),
-            "username": os.environ.get("EMAIL_HOST_USER", ""),
-            "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
-            "use_tls": os.environ.get("EMAIL_USE_TLS", "").lower() in {"1", "true", "yes"},
-        },
-    }
-}
+mail.configure(
+    globals(),
+    os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend"),
+    host=os.environ.get("EMAIL_HOST", "localhost"),
+    port=int(os.environ.get("EMAIL_PORT", "25")),
+    username=os.environ.get("EMAIL_HOST_USER", ""),
+    password=os.environ.get("EMAIL_HOST_PASSWORD", ""),
+    use_tls=os.environ.get("EMAIL_USE_TLS", "").lower() in {"1", "true", "yes"},
+)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", DEFAULT_FROM_EMAIL)  # noqa: F405
 
 # Background jobs (bulk certificate ZIPs, invitation emails) run in `manage.py db_worker`.

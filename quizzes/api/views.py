@@ -10,17 +10,18 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema_view
 from rest_framework import status as http
 from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from courses.api.base import APIViewSetMixin
 from courses.api.converters import ID_SCHEMA
 from courses.api.filters import filtered
 from courses.api.permissions import FollowsCohorts
-from courses.api.schema import domain_errors, error_response
-from courses.api.views import APIViewSetMixin, validated
+from courses.api.schema import domain_errors, error_response, extend_schema
+from courses.api.views import validated
 from courses.exceptions import NotEnrolled
 from quizzes import exceptions, selectors, services, stats_selectors
 from quizzes.api import serializers

@@ -158,14 +158,15 @@ def clean_html(value: str) -> tuple[str, bool]:
     """Sanitise HTML to the question editor's features with Wagtail's rich text sanitiser.
     Returns the clean HTML and whether anything was removed."""
     from bs4 import BeautifulSoup
-    from wagtail.api.rich_text import APIRichText
+
+    from courses.compat import sanitize_rich_text
 
     soup = BeautifulSoup(value, "html.parser")
     dropped = soup.find_all(DROPPED_ELEMENTS)
     for element in dropped:
         element.decompose()
-    cleaned, removals = APIRichText.sanitize_db_html(str(soup), features=_features())
-    return _wrap_inline(cleaned), bool(dropped or removals)
+    cleaned, removed = sanitize_rich_text(str(soup), features=_features())
+    return _wrap_inline(cleaned), bool(dropped or removed)
 
 
 TOP_LEVEL_BLOCKS = {"p", "ol", "ul", "h2", "h3", "h4", "blockquote"}
@@ -204,14 +205,20 @@ def _escape(value: str) -> str:
 
 
 def markdown_to_html(value: str) -> tuple[str, bool]:
+    """Markdown as rich text; where Wagtail cannot read Markdown (7.4), the text as it is, its
+    formatting reported removed."""
     from django.utils.translation import gettext as _
-    from wagtail.api.rich_text import APIRichText, RichTextFormatError
+
+    from courses.compat import MarkdownError, markdown_to_rich_text
 
     try:
-        cleaned, removals = APIRichText.convert_db_markdown_input(value, features=_features())
-    except RichTextFormatError as error:
+        converted = markdown_to_rich_text(value, features=_features())
+    except MarkdownError as error:
         raise TextFormatError(_("The Markdown text could not be read.")) from error
-    return cleaned.strip(), bool(removals)
+    if converted is None:
+        return plain_to_html(value), True
+    cleaned, removed = converted
+    return cleaned.strip(), removed
 
 
 def to_rich_text(value: str, fmt: TextFormat) -> tuple[str, bool]:

@@ -7,7 +7,6 @@ talking to the same ``save`` view with JSON.
 import json
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -18,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from courses.exceptions import LMSError
 from courses.throttling import throttled
+from courses.views.access import login_required
 from quizzes import exceptions, selectors, services
 from quizzes.forms import answers_from_json, answers_from_post
 from quizzes.models import Attempt, QuizPage

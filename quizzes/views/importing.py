@@ -26,10 +26,10 @@ from django.views.generic import FormView, TemplateView, View
 from wagtail.admin import messages
 from wagtail.admin.admin_url_finder import AdminURLFinder
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
-from wagtail.permissions import policy_registry
 
 from courses import uploads
 from courses.admin_steps import PermissionRequiredMixin, SessionStore
+from courses.compat import permission_policy_for
 from courses.models import CoursePage
 from courses.permissions import VISIBLE_ACTIONS
 from courses.text import strip_diacritics
@@ -125,12 +125,12 @@ def _unpack(value: str) -> bytes:
 
 
 def category_policy():
-    return policy_registry.get_by_type(QuestionCategory)
+    return permission_policy_for(QuestionCategory)
 
 
 def import_reach(user):
     """The banks ``user`` may add questions to (``quizzes.permissions``)."""
-    return policy_registry.get_by_type(Question).reach(user, "add")
+    return permission_policy_for(Question).reach(user, "add")
 
 
 def banks_for(user) -> tuple[QuerySet[CoursePage], bool]:
@@ -460,7 +460,7 @@ class ImportResultView(AdminPageMixin, TemplateView):
         finder = AdminURLFinder(self.request.user)
         labels = dict(Question.TYPE_CHOICES)
         questions = (
-            policy_registry.get_by_type(Question)
+            permission_policy_for(Question)
             .narrow(
                 Question.objects.filter(pk__in=self.done["questions"]),
                 self.request.user,
@@ -506,7 +506,7 @@ class ExportForm(forms.Form):
         super().__init__(data, **kwargs)
         values = data.getlist("id") if data is not None and hasattr(data, "getlist") else []
         self.ids = [int(value) for value in values[:MAX_SELECTION] if value.isdigit()]
-        self.visible_questions = policy_registry.get_by_type(Question).narrow(
+        self.visible_questions = permission_policy_for(Question).narrow(
             Question.objects.all(), user, VISIBLE_ACTIONS
         )
         self.fields["category"].queryset = QuestionCategory.objects.filter(

@@ -104,12 +104,12 @@ def _dicts(value):
 
 def everything_a_delegate_can_read(client, quiz, attempt_id) -> list:
     urls = [
-        reverse("api:quiz-list"),
-        reverse("api:quiz-detail", args=[quiz.pk]),
-        reverse("api:quiz-status", args=[quiz.pk]),
-        reverse("api:attempt-list"),
-        reverse("api:attempt-detail", args=[attempt_id]),
-        reverse("api:enrolment-list"),
+        reverse("lms_api:quiz-list"),
+        reverse("lms_api:quiz-detail", args=[quiz.pk]),
+        reverse("lms_api:quiz-status", args=[quiz.pk]),
+        reverse("lms_api:attempt-list"),
+        reverse("lms_api:attempt-detail", args=[attempt_id]),
+        reverse("lms_api:enrolment-list"),
     ]
     payloads = []
     for url in urls:
@@ -122,17 +122,17 @@ def everything_a_delegate_can_read(client, quiz, attempt_id) -> list:
 def test_no_answer_key_reaches_a_delegate_while_the_attempt_is_open(taking):
     quiz, questions, client = taking
 
-    started = client.post(reverse("api:quiz-start", args=[quiz.pk]))
+    started = client.post(reverse("lms_api:quiz-start", args=[quiz.pk]))
     assert started.status_code == 201
     attempt_id = started.json()["id"]
     single = questions[0]
     saved = client.post(
-        reverse("api:attempt-save", args=[attempt_id]),
+        reverse("lms_api:attempt-save", args=[attempt_id]),
         {"answers": {"0": single.choices.get(is_correct=False).pk}},
         content_type="application/json",
     )
     assert saved.status_code == 200
-    review = client.get(reverse("api:attempt-review", args=[attempt_id]))
+    review = client.get(reverse("lms_api:attempt-review", args=[attempt_id]))
 
     assert review.status_code == 409
     assert review.json()["code"] == "attempt_open"
@@ -146,9 +146,9 @@ def test_no_answer_key_reaches_a_delegate_while_the_attempt_is_open(taking):
 
 def test_every_question_type_is_shown_without_its_key(taking):
     quiz, questions, client = taking
-    attempt_id = client.post(reverse("api:quiz-start", args=[quiz.pk])).json()["id"]
+    attempt_id = client.post(reverse("lms_api:quiz-start", args=[quiz.pk])).json()["id"]
 
-    detail = client.get(reverse("api:attempt-detail", args=[attempt_id])).json()
+    detail = client.get(reverse("lms_api:attempt-detail", args=[attempt_id])).json()
 
     shown = [q["question"] for page in detail["pages"] for q in page["questions"]]
     assert sorted(q["type"] for q in shown) == sorted(q.type for q in questions)
@@ -167,10 +167,10 @@ def test_a_submitted_attempt_shows_nothing_the_review_options_hide(taking):
     quiz.review_answers_after_submit = False
     quiz.review_feedback_after_submit = False
     quiz.save()
-    attempt_id = client.post(reverse("api:quiz-start", args=[quiz.pk])).json()["id"]
+    attempt_id = client.post(reverse("lms_api:quiz-start", args=[quiz.pk])).json()["id"]
 
-    submitted = client.post(reverse("api:attempt-submit", args=[attempt_id]))
-    review = client.get(reverse("api:attempt-review", args=[attempt_id]))
+    submitted = client.post(reverse("lms_api:attempt-submit", args=[attempt_id]))
+    review = client.get(reverse("lms_api:attempt-review", args=[attempt_id]))
 
     assert submitted.status_code == 200
     assert review.status_code == 200
@@ -194,16 +194,16 @@ def test_the_review_shows_keys_and_feedback_when_the_options_allow(taking):
     quiz, questions, client = taking  # defaults: everything but right answers after submit
     quiz.review_answers_after_submit = True
     quiz.save()
-    attempt_id = client.post(reverse("api:quiz-start", args=[quiz.pk])).json()["id"]
+    attempt_id = client.post(reverse("lms_api:quiz-start", args=[quiz.pk])).json()["id"]
     right = questions[0].choices.get(is_correct=True).pk
     client.post(
-        reverse("api:attempt-save", args=[attempt_id]),
+        reverse("lms_api:attempt-save", args=[attempt_id]),
         {"answers": {"0": right}},
         content_type="application/json",
     )
-    client.post(reverse("api:attempt-submit", args=[attempt_id]))
+    client.post(reverse("lms_api:attempt-submit", args=[attempt_id]))
 
-    review = client.get(reverse("api:attempt-review", args=[attempt_id])).json()
+    review = client.get(reverse("lms_api:attempt-review", args=[attempt_id])).json()
 
     first = next(q for q in review["questions"] if q["number"] == 1)
     assert first["outcome"]

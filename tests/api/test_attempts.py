@@ -34,19 +34,19 @@ def test_a_delegate_answers_submits_and_passes(world, login):
     client = login("delegate")
     attempt = world.open_attempt
 
-    detail = client.get(reverse("api:attempt-detail", args=[attempt.pk])).json()
+    detail = client.get(reverse("lms_api:attempt-detail", args=[attempt.pk])).json()
     questions = [q for page in detail["pages"] for q in page["questions"]]
     saved = post(
         client,
-        "api:attempt-save",
+        "lms_api:attempt-save",
         attempt.pk,
         {
             "answers": {"0": right_choice(world), "1": "  hoà   BÌNH ", "2": {}},
             "revisions": {"0": 0, "1": 0},
         },
     )
-    submitted = post(client, "api:attempt-submit", attempt.pk)
-    status = client.get(reverse("api:quiz-status", args=[world.quiz.pk])).json()
+    submitted = post(client, "lms_api:attempt-submit", attempt.pk)
+    status = client.get(reverse("lms_api:quiz-status", args=[world.quiz.pk])).json()
 
     assert [q["position"] for q in questions] == [0, 1, 2]
     assert [q["revision"] for q in questions] == [0, 0, 0]
@@ -65,9 +65,14 @@ def test_a_passed_quiz_counts_towards_the_course(world, login):
     client = login("delegate")
     world.quiz.pass_mark_percent = 30
     world.quiz.save()
-    post(client, "api:attempt-save", world.open_attempt.pk, {"answers": {"0": right_choice(world)}})
+    post(
+        client,
+        "lms_api:attempt-save",
+        world.open_attempt.pk,
+        {"answers": {"0": right_choice(world)}},
+    )
 
-    post(client, "api:attempt-submit", world.open_attempt.pk)
+    post(client, "lms_api:attempt-submit", world.open_attempt.pk)
 
     assert Completion.objects.filter(enrollment=world.enrollment, page=world.quiz).exists()
 
@@ -75,10 +80,10 @@ def test_a_passed_quiz_counts_towards_the_course(world, login):
 def test_an_answer_seen_at_an_older_revision_is_stale(world, login):
     client = login("delegate")
     attempt = world.open_attempt
-    post(client, "api:attempt-save", attempt.pk, {"answers": {"1": "Hà Nội"}})
+    post(client, "lms_api:attempt-save", attempt.pk, {"answers": {"1": "Hà Nội"}})
 
     stale = post(
-        client, "api:attempt-save", attempt.pk, {"answers": {"1": "Huế"}, "revisions": {"1": 0}}
+        client, "lms_api:attempt-save", attempt.pk, {"answers": {"1": "Huế"}, "revisions": {"1": 0}}
     )
 
     assert stale.json()["stale"] == [1]
@@ -116,7 +121,7 @@ def test_tampered_answers_are_refused_and_change_nothing(world, login, body, cod
         body["answers"].setdefault("1", "Hà Nội")
     before = responses_of(attempt)
 
-    response = post(login("delegate"), "api:attempt-save", attempt.pk, body)
+    response = post(login("delegate"), "lms_api:attempt-save", attempt.pk, body)
 
     assert response.status_code == 400, response.content
     assert response.json()["code"] == code
@@ -129,7 +134,7 @@ def test_an_invalid_answer_says_which_position(world, login):
 
     response = post(
         login("delegate"),
-        "api:attempt-save",
+        "lms_api:attempt-save",
         world.open_attempt.pk,
         {"answers": {"0": other_choice}},
     )
@@ -139,7 +144,7 @@ def test_an_invalid_answer_says_which_position(world, login):
 
 def test_a_body_that_is_not_json_is_refused(world, login):
     client = login("delegate")
-    url = reverse("api:attempt-save", args=[world.open_attempt.pk])
+    url = reverse("lms_api:attempt-save", args=[world.open_attempt.pk])
 
     broken = client.post(url, "{not json", content_type="application/json")
     form = client.post(url, {"answers": "x"})
@@ -153,8 +158,8 @@ def test_another_delegates_attempt_cannot_be_answered_or_submitted(world, login)
     attempt = world.open_attempt
     before = responses_of(attempt)
 
-    saved = post(client, "api:attempt-save", attempt.pk, {"answers": {"1": "Hà Nội"}})
-    submitted = post(client, "api:attempt-submit", attempt.pk)
+    saved = post(client, "lms_api:attempt-save", attempt.pk, {"answers": {"1": "Hà Nội"}})
+    submitted = post(client, "lms_api:attempt-submit", attempt.pk)
 
     assert saved.status_code == submitted.status_code == 404
     assert responses_of(attempt) == before
@@ -163,7 +168,7 @@ def test_another_delegates_attempt_cannot_be_answered_or_submitted(world, login)
 
 def test_a_submitted_attempt_refuses_answers(world, login):
     response = post(
-        login("delegate"), "api:attempt-save", world.done_attempt.pk, {"answers": {"1": "Huế"}}
+        login("delegate"), "lms_api:attempt-save", world.done_attempt.pk, {"answers": {"1": "Huế"}}
     )
 
     assert response.status_code == exceptions.AttemptClosed.status  # as the domain decides
@@ -175,7 +180,9 @@ def test_answers_after_the_deadline_close_the_attempt(world, login):
     past = timezone.now() - datetime.timedelta(hours=1)
     Attempt.objects.filter(pk=attempt.pk).update(deadline_at=past)
 
-    response = post(login("delegate"), "api:attempt-save", attempt.pk, {"answers": {"1": "Huế"}})
+    response = post(
+        login("delegate"), "lms_api:attempt-save", attempt.pk, {"answers": {"1": "Huế"}}
+    )
 
     assert response.status_code == exceptions.TimeExpired.status
     assert response.json()["code"] == "time_expired"
@@ -189,14 +196,14 @@ def test_reading_an_overdue_attempt_submits_it_as_the_quiz_page_does(world, logi
     past = timezone.now() - datetime.timedelta(hours=1)
     Attempt.objects.filter(pk=attempt.pk).update(deadline_at=past)
 
-    detail = login("delegate").get(reverse("api:attempt-detail", args=[attempt.pk])).json()
+    detail = login("delegate").get(reverse("lms_api:attempt-detail", args=[attempt.pk])).json()
 
     assert detail["state"] == "submitted"
     assert detail["closed_by"] == "deadline"
 
 
 def test_starting_again_returns_the_open_attempt(world, login):
-    response = post(login("delegate"), "api:quiz-start", world.quiz.pk)
+    response = post(login("delegate"), "lms_api:quiz-start", world.quiz.pk)
 
     assert response.status_code == 200
     assert response.json()["id"] == world.open_attempt.pk
@@ -206,9 +213,9 @@ def test_the_attempt_limit_holds(world, login):
     world.quiz.attempts_allowed = 2
     world.quiz.save()
     client = login("delegate")
-    post(client, "api:attempt-submit", world.open_attempt.pk)
+    post(client, "lms_api:attempt-submit", world.open_attempt.pk)
 
-    response = post(client, "api:quiz-start", world.quiz.pk)
+    response = post(client, "lms_api:quiz-start", world.quiz.pk)
 
     assert response.status_code == 409
     assert response.json()["code"] == "no_attempts_left"
@@ -217,11 +224,11 @@ def test_the_attempt_limit_holds(world, login):
 
 def test_a_closed_quiz_cannot_be_started(world, login):
     client = login("delegate")
-    post(client, "api:attempt-submit", world.open_attempt.pk)
+    post(client, "lms_api:attempt-submit", world.open_attempt.pk)
     world.quiz.closes_at = timezone.now() - datetime.timedelta(days=1)
     world.quiz.save()
 
-    response = post(client, "api:quiz-start", world.quiz.pk)
+    response = post(client, "lms_api:quiz-start", world.quiz.pk)
 
     assert (response.status_code, response.json()["code"]) == (400, "quiz_closed")
 
@@ -229,9 +236,9 @@ def test_a_closed_quiz_cannot_be_started(world, login):
 def test_my_attempts_are_filtered_by_quiz_and_state(world, login):
     client = login("delegate")
 
-    open_only = client.get(reverse("api:attempt-list"), {"state": "open"}).json()
-    other_quiz = client.get(reverse("api:attempt-list"), {"quiz": world.other_quiz.pk}).json()
-    bad = client.get(reverse("api:attempt-list"), {"state": "paused"})
+    open_only = client.get(reverse("lms_api:attempt-list"), {"state": "open"}).json()
+    other_quiz = client.get(reverse("lms_api:attempt-list"), {"quiz": world.other_quiz.pk}).json()
+    bad = client.get(reverse("lms_api:attempt-list"), {"state": "paused"})
 
     assert [a["id"] for a in open_only["results"]] == [world.open_attempt.pk]
     assert other_quiz["count"] == 0

@@ -35,17 +35,17 @@ COMMAND_PATHS = [
 # Query values that a form field must refuse: NUL, past bigint, not whole, not a number.
 ODD_NUMBERS = ["\x00", "1\x00", "99999999999999999999", "9223372036854775808", "1.5", "2.79e-140"]
 ID_FILTERS = [
-    ("api:enrolment-list", "course"),
-    ("api:cohort-list", "course"),
-    ("api:quiz-list", "course"),
-    ("api:attempt-list", "quiz"),
-    ("api:delegate-attempt-list", "quiz"),
-    ("api:delegate-attempt-list", "cohort"),
-    ("api:delegate-attempt-list", "province"),
-    ("api:delegate-attempt-list", "user"),
+    ("lms_api:enrolment-list", "course"),
+    ("lms_api:cohort-list", "course"),
+    ("lms_api:quiz-list", "course"),
+    ("lms_api:attempt-list", "quiz"),
+    ("lms_api:delegate-attempt-list", "quiz"),
+    ("lms_api:delegate-attempt-list", "cohort"),
+    ("lms_api:delegate-attempt-list", "province"),
+    ("lms_api:delegate-attempt-list", "user"),
 ]
-FOR_STAFF = {"api:cohort-list", "api:delegate-attempt-list"}
-TEXT_FILTERS = [("api:course-list", "code"), ("api:course-list", "search")]
+FOR_STAFF = {"lms_api:cohort-list", "lms_api:delegate-attempt-list"}
+TEXT_FILTERS = [("lms_api:course-list", "code"), ("lms_api:course-list", "search")]
 HUGE = 10**20
 
 
@@ -123,8 +123,8 @@ def test_a_text_filter_refuses_nul_characters(world, login, url_name, field):
 
 def test_the_statistics_and_progress_filters_refuse_what_is_no_id(world, login):
     client = login("hr")
-    statistics = reverse("api:quiz-statistics-detail", args=[world.quiz.pk])
-    progress = reverse("api:cohort-progress", args=[world.cohort.pk])
+    statistics = reverse("lms_api:quiz-statistics-detail", args=[world.quiz.pk])
+    progress = reverse("lms_api:cohort-progress", args=[world.cohort.pk])
 
     for url, field in [
         (statistics, "cohort"),
@@ -141,14 +141,14 @@ def test_the_statistics_and_progress_filters_refuse_what_is_no_id(world, login):
 
 @pytest.mark.parametrize("page", ["99999999999999999999", "\x00", "2.79e-140", ""])
 def test_an_odd_page_number_is_not_found(world, login, page):
-    response = login("delegate").get(reverse("api:enrolment-list"), {"page": page})
+    response = login("delegate").get(reverse("lms_api:enrolment-list"), {"page": page})
 
     assert is_json_error(response, 404, "not_found")
 
 
 @pytest.mark.parametrize("size", ["99999999999999999999", "\x00", "1e3"])
 def test_an_odd_page_size_is_refused_or_capped(world, login, size):
-    response = login("delegate").get(reverse("api:enrolment-list"), {"page_size": size})
+    response = login("delegate").get(reverse("lms_api:enrolment-list"), {"page_size": size})
 
     # A huge size is a whole number: capped at the maximum, as any other large one.
     assert response.status_code == (200 if size.isdigit() else 400), response.content
@@ -160,11 +160,11 @@ def test_an_odd_page_size_is_refused_or_capped(world, login, size):
 def test_json_nested_too_deeply_to_decode_is_not_json(world, login):
     client = login("delegate")
     deep = "[" * 100_000 + "]" * 100_000
-    save = reverse("api:attempt-save", args=[world.open_attempt.pk])
+    save = reverse("lms_api:attempt-save", args=[world.open_attempt.pk])
     before = stored_answers(world.open_attempt)
 
     for url, body in [
-        (reverse("api:enrolment-join"), deep),
+        (reverse("lms_api:enrolment-join"), deep),
         (save, deep),
         (save, '{"answers": {"1": ' + deep + "}}"),
     ]:
@@ -182,7 +182,7 @@ def test_an_answer_with_characters_no_database_stores_is_refused(world, login, t
 
     response = post_json(
         login("delegate"),
-        reverse("api:attempt-save", args=[attempt.pk]),
+        reverse("lms_api:attempt-save", args=[attempt.pk]),
         {"answers": {"0": None, "1": text}},
     )
 
@@ -214,7 +214,9 @@ def test_numbers_past_any_column_in_answers_are_refused(world, login, body, code
     attempt = world.open_attempt
     before = stored_answers(attempt)
 
-    response = post_json(login("delegate"), reverse("api:attempt-save", args=[attempt.pk]), body)
+    response = post_json(
+        login("delegate"), reverse("lms_api:attempt-save", args=[attempt.pk]), body
+    )
 
     assert is_json_error(response, 400, code), response.content
     assert stored_answers(attempt) == before
@@ -222,7 +224,7 @@ def test_numbers_past_any_column_in_answers_are_refused(world, login, body, code
 
 @pytest.mark.parametrize("code", ["\x00", "ABC\x00", HUGE, "\ud800", ["ABC"], None])
 def test_an_odd_enrolment_code_is_refused(world, login, code):
-    response = post_json(login("other_delegate"), reverse("api:enrolment-join"), {"code": code})
+    response = post_json(login("other_delegate"), reverse("lms_api:enrolment-join"), {"code": code})
 
     assert response.status_code == 400, response.content
     assert response.json()["code"] in {"invalid_input", "unknown_enrolment_code"}

@@ -29,15 +29,15 @@ def test_the_catalogue_lists_published_public_courses_only(world, login):
 
     PageViewRestriction.objects.create(page=private, restriction_type="login")
 
-    listed = login("anonymous").get(reverse("api:course-list")).json()
-    hidden = login("superuser").get(reverse("api:course-detail", args=[draft.pk]))
+    listed = login("anonymous").get(reverse("lms_api:course-list")).json()
+    hidden = login("superuser").get(reverse("lms_api:course-detail", args=[draft.pk]))
 
     assert set(ids(listed)) == {world.course.pk, world.other_course.pk}
     assert hidden.status_code == 404
 
 
 def test_the_catalogue_says_which_courses_i_am_enrolled_in(world, login):
-    listed = login("delegate").get(reverse("api:course-list")).json()["results"]
+    listed = login("delegate").get(reverse("lms_api:course-list")).json()["results"]
 
     assert {row["id"]: row["enrolled"] for row in listed} == {
         world.course.pk: True,
@@ -48,15 +48,15 @@ def test_the_catalogue_says_which_courses_i_am_enrolled_in(world, login):
 def test_courses_are_filtered_by_code_and_title(world, login):
     client = login("anonymous")
 
-    by_code = client.get(reverse("api:course-list"), {"code": world.course.code.lower()}).json()
-    by_title = client.get(reverse("api:course-list"), {"search": "khác"}).json()
+    by_code = client.get(reverse("lms_api:course-list"), {"code": world.course.code.lower()}).json()
+    by_title = client.get(reverse("lms_api:course-list"), {"search": "khác"}).json()
 
     assert ids(by_code) == [world.course.pk]
     assert ids(by_title) == [world.other_course.pk]
 
 
 def test_the_page_size_is_capped(world, login):
-    page = login("anonymous").get(reverse("api:course-list"), {"page_size": 10_000})
+    page = login("anonymous").get(reverse("lms_api:course-list"), {"page_size": 10_000})
 
     assert page.status_code == 200
     assert page.json()["count"] == 2
@@ -67,8 +67,10 @@ def test_an_outline_shows_item_kinds_and_my_progress(world, login):
         enrollment=world.enrollment, page=world.module, completed_at=world.enrollment.enrolled_at
     )
 
-    mine = login("delegate").get(reverse("api:course-detail", args=[world.course.pk])).json()
-    anonymous = login("anonymous").get(reverse("api:course-detail", args=[world.course.pk])).json()
+    mine = login("delegate").get(reverse("lms_api:course-detail", args=[world.course.pk])).json()
+    anonymous = (
+        login("anonymous").get(reverse("lms_api:course-detail", args=[world.course.pk])).json()
+    )
 
     assert [(i["title"], i["kind"], i["required"]) for i in mine["outline"]] == [
         ("Bài 1", "module", True),
@@ -93,7 +95,7 @@ def test_an_outline_shows_item_kinds_and_my_progress(world, login):
 
 
 def test_self_enrolment(world, login):
-    response = post(login("other_delegate"), "api:course-enrol", world.course.pk)
+    response = post(login("other_delegate"), "lms_api:course-enrol", world.course.pk)
 
     assert response.status_code == 201
     assert response.json()["course"]["id"] == world.course.pk
@@ -105,7 +107,7 @@ def test_a_code_only_course_refuses_self_enrolment(world, login):
     world.course.allow_self_enrolment = False
     world.course.save_revision().publish()
 
-    response = post(login("other_delegate"), "api:course-enrol", world.course.pk)
+    response = post(login("other_delegate"), "lms_api:course-enrol", world.course.pk)
 
     assert response.status_code == 403
     assert response.json()["code"] == "self_enrolment_closed"
@@ -116,7 +118,7 @@ def test_joining_with_a_code_typed_loosely(world, login):
     code = world.cohort.enrolment_code
     typed = f"  {code[:4].lower()} {code[4:]} "
 
-    response = post(login("other_delegate"), "api:enrolment-join", body={"code": typed})
+    response = post(login("other_delegate"), "lms_api:enrolment-join", body={"code": typed})
 
     assert response.status_code == 201
     assert response.json()["cohort"] == {"id": world.cohort.pk, "name": world.cohort.name}
@@ -136,7 +138,7 @@ def test_joining_with_a_code_typed_loosely(world, login):
 def test_a_wrong_code_enrols_nobody(world, login, body, code, errors):
     before = Enrollment.objects.count()
 
-    response = post(login("other_delegate"), "api:enrolment-join", body=body)
+    response = post(login("other_delegate"), "lms_api:enrolment-join", body=body)
 
     assert response.status_code == 400
     assert response.json()["code"] == code
@@ -145,7 +147,7 @@ def test_a_wrong_code_enrols_nobody(world, login, body, code, errors):
 
 
 def test_my_enrolments_are_mine_only_with_progress(world, login):
-    listed = login("delegate").get(reverse("api:enrolment-list")).json()
+    listed = login("delegate").get(reverse("lms_api:enrolment-list")).json()
 
     assert ids(listed) == [world.enrollment.pk]
     assert listed["results"][0]["progress"]["total"] == 3
@@ -154,9 +156,9 @@ def test_my_enrolments_are_mine_only_with_progress(world, login):
 def test_my_enrolments_are_filtered(world, login):
     client = login("delegate")
 
-    done = client.get(reverse("api:enrolment-list"), {"completed": "true"}).json()
-    doing = client.get(reverse("api:enrolment-list"), {"completed": "false"}).json()
-    bad = client.get(reverse("api:enrolment-list"), {"course": "abc"})
+    done = client.get(reverse("lms_api:enrolment-list"), {"completed": "true"}).json()
+    doing = client.get(reverse("lms_api:enrolment-list"), {"completed": "false"}).json()
+    bad = client.get(reverse("lms_api:enrolment-list"), {"course": "abc"})
 
     assert ids(done) == []
     assert ids(doing) == [world.enrollment.pk]
@@ -165,7 +167,7 @@ def test_my_enrolments_are_filtered(world, login):
 
 
 def test_an_enrolment_shows_its_outline(world, login):
-    detail = login("delegate").get(reverse("api:enrolment-detail", args=[world.enrollment.pk]))
+    detail = login("delegate").get(reverse("lms_api:enrolment-detail", args=[world.enrollment.pk]))
 
     assert [i["kind"] for i in detail.json()["outline"]] == ["module", "module", "quiz"]
 
@@ -174,7 +176,7 @@ def test_an_enrolment_shows_its_outline(world, login):
 
 
 def test_completing_a_module_moves_progress_on(world, login):
-    response = post(login("delegate"), "api:item-complete", world.module.pk)
+    response = post(login("delegate"), "lms_api:item-complete", world.module.pk)
 
     assert response.status_code == 200
     assert response.json()["item"] == world.module.pk
@@ -182,7 +184,7 @@ def test_completing_a_module_moves_progress_on(world, login):
 
 
 def test_completing_a_page_that_is_not_a_course_item(world, login):
-    response = post(login("delegate"), "api:item-complete", world.course.pk)
+    response = post(login("delegate"), "lms_api:item-complete", world.course.pk)
 
     assert response.status_code == 400
     assert response.json()["code"] == "not_a_course_item"
@@ -191,14 +193,14 @@ def test_completing_a_page_that_is_not_a_course_item(world, login):
 def test_completing_an_unpublished_item_is_not_found(world, login):
     world.module.unpublish()
 
-    response = post(login("delegate"), "api:item-complete", world.module.pk)
+    response = post(login("delegate"), "lms_api:item-complete", world.module.pk)
 
     assert response.status_code == 404
     assert not Completion.objects.filter(page=world.module).exists()
 
 
 def test_a_quiz_cannot_be_marked_complete_by_hand(world, login):
-    response = post(login("delegate"), "api:item-complete", world.quiz.pk)
+    response = post(login("delegate"), "lms_api:item-complete", world.quiz.pk)
 
     assert response.status_code == 400
 
@@ -207,7 +209,7 @@ def test_a_quiz_cannot_be_marked_complete_by_hand(world, login):
 
 
 def test_a_trainer_sees_their_cohorts_with_summaries(world, login):
-    listed = login("trainer").get(reverse("api:cohort-list")).json()
+    listed = login("trainer").get(reverse("lms_api:cohort-list")).json()
 
     assert ids(listed) == [world.cohort.pk]
     assert listed["results"][0]["delegate_count"] == 1
@@ -215,15 +217,15 @@ def test_a_trainer_sees_their_cohorts_with_summaries(world, login):
 
 
 def test_hr_sees_every_cohort(world, login):
-    listed = login("hr").get(reverse("api:cohort-list")).json()
-    by_course = login("hr").get(reverse("api:cohort-list"), {"course": world.course.pk}).json()
+    listed = login("hr").get(reverse("lms_api:cohort-list")).json()
+    by_course = login("hr").get(reverse("lms_api:cohort-list"), {"course": world.course.pk}).json()
 
     assert set(ids(listed)) == {world.cohort.pk, world.other_cohort.pk}
     assert ids(by_course) == [world.cohort.pk]
 
 
 def test_a_cohorts_progress_lists_its_delegates(world, login):
-    rows = login("trainer").get(reverse("api:cohort-progress", args=[world.cohort.pk])).json()
+    rows = login("trainer").get(reverse("lms_api:cohort-progress", args=[world.cohort.pk])).json()
 
     assert rows["count"] == 1
     row = rows["results"][0]
@@ -235,7 +237,7 @@ def test_a_cohorts_progress_lists_its_delegates(world, login):
 
 def test_a_cohorts_progress_is_filtered_by_status_and_province(world, login):
     client = login("trainer")
-    url = reverse("api:cohort-progress", args=[world.cohort.pk])
+    url = reverse("lms_api:cohort-progress", args=[world.cohort.pk])
     elsewhere = Province.objects.exclude(pk=world.enrollment.province_id).first()
 
     started = client.get(url, {"status": "in_progress"}).json()
@@ -251,7 +253,7 @@ def test_a_cohorts_progress_is_filtered_by_status_and_province(world, login):
 
 
 def test_a_trainer_sees_the_attempts_of_their_delegates_only(world, login):
-    listed = login("trainer").get(reverse("api:delegate-attempt-list")).json()
+    listed = login("trainer").get(reverse("lms_api:delegate-attempt-list")).json()
 
     assert set(ids(listed)) == {world.done_attempt.pk, world.open_attempt.pk}
     assert {row["email"] for row in listed["results"]} == {"an@example.vn"}
@@ -259,7 +261,7 @@ def test_a_trainer_sees_the_attempts_of_their_delegates_only(world, login):
 
 def test_delegate_attempts_are_filtered(world, login):
     client = login("hr")
-    url = reverse("api:delegate-attempt-list")
+    url = reverse("lms_api:delegate-attempt-list")
 
     by_quiz = client.get(url, {"quiz": world.other_quiz.pk}).json()
     by_cohort = client.get(url, {"cohort": world.cohort.pk, "state": "submitted"}).json()
@@ -277,14 +279,14 @@ def test_delegate_attempts_are_filtered(world, login):
 def test_quiz_statistics_for_a_trainer(world, login):
     client = login("trainer")
 
-    entries = client.get(reverse("api:quiz-statistics-list")).json()
-    report = client.get(reverse("api:quiz-statistics-detail", args=[world.quiz.pk])).json()
+    entries = client.get(reverse("lms_api:quiz-statistics-list")).json()
+    report = client.get(reverse("lms_api:quiz-statistics-detail", args=[world.quiz.pk])).json()
     everything = client.get(
-        reverse("api:quiz-statistics-detail", args=[world.quiz.pk]),
+        reverse("lms_api:quiz-statistics-detail", args=[world.quiz.pk]),
         {"attempts": "all", "cohort": world.cohort.pk},
     )
     other_cohort = client.get(
-        reverse("api:quiz-statistics-detail", args=[world.quiz.pk]),
+        reverse("lms_api:quiz-statistics-detail", args=[world.quiz.pk]),
         {"cohort": world.other_cohort.pk},
     )
 

@@ -1,13 +1,13 @@
 """Errors: one JSON shape, stable codes, our own messages in the request's language."""
 
 import pytest
-from django.conf import settings
 from django.test import override_settings
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext
 
 from courses.api import errors
+from courses.api.throttling import ScopedRateThrottle
 from courses.models import Enrollment
 from quizzes.models import Response
 
@@ -24,7 +24,7 @@ def in_vietnamese(msgid: str) -> str:
 
 
 def test_errors_are_in_vietnamese_by_default(client):
-    response = client.get(reverse("api:enrolment-list"))
+    response = client.get(reverse("lms_api:enrolment-list"))
 
     assert response.json() == {
         "code": "not_authenticated",
@@ -33,14 +33,14 @@ def test_errors_are_in_vietnamese_by_default(client):
 
 
 def test_errors_are_in_english_when_asked(client):
-    response = client.get(reverse("api:enrolment-list"), HTTP_ACCEPT_LANGUAGE="en")
+    response = client.get(reverse("lms_api:enrolment-list"), HTTP_ACCEPT_LANGUAGE="en")
 
     assert response.json()["message"] == NOT_AUTHENTICATED
 
 
 def test_field_and_domain_errors_follow_the_language(world, login):
     client = login("delegate")
-    url = reverse("api:enrolment-join")
+    url = reverse("lms_api:enrolment-join")
 
     missing_vi = client.post(url, {}, content_type="application/json").json()
     missing_en = client.post(
@@ -68,7 +68,7 @@ def test_field_and_domain_errors_follow_the_language(world, login):
 def test_drf_never_speaks_to_clients(world, login):
     """Every field error message comes from our table, whatever DRF would have said."""
     response = login("delegate").post(
-        reverse("api:enrolment-join"),
+        reverse("lms_api:enrolment-join"),
         {"code": "X" * 65},
         content_type="application/json",
         HTTP_ACCEPT_LANGUAGE="en",
@@ -90,7 +90,7 @@ def test_unknown_addresses_under_the_api_are_json_404s(client, path):
 
 
 def test_a_missing_object_is_a_json_404(world, login):
-    response = login("delegate").get(reverse("api:attempt-detail", args=[999_999_999]))
+    response = login("delegate").get(reverse("lms_api:attempt-detail", args=[999_999_999]))
 
     assert response.status_code == 404
     assert response.json()["code"] == "not_found"
@@ -98,7 +98,7 @@ def test_a_missing_object_is_a_json_404(world, login):
 
 def test_a_wrong_method_is_a_json_405(world, login):
     response = login("delegate").put(
-        reverse("api:course-list"), {}, content_type="application/json"
+        reverse("lms_api:course-list"), {}, content_type="application/json"
     )
 
     assert response.status_code == 405
@@ -106,14 +106,14 @@ def test_a_wrong_method_is_a_json_405(world, login):
 
 
 def test_only_json_is_served(world, login):
-    response = login("delegate").get(reverse("api:course-list"), HTTP_ACCEPT="text/html")
+    response = login("delegate").get(reverse("lms_api:course-list"), HTTP_ACCEPT="text/html")
 
     assert response.status_code == 406
     assert response.json()["code"] == "not_acceptable"
 
 
 def test_an_invalid_page_is_a_json_404(world, login):
-    response = login("delegate").get(reverse("api:course-list"), {"page": 99})
+    response = login("delegate").get(reverse("lms_api:course-list"), {"page": 99})
 
     assert response.status_code == 404
     assert response.json()["code"] == "not_found"
@@ -123,7 +123,7 @@ def test_a_session_needs_the_csrf_token_to_write(world, login):
     client = login("delegate", enforce_csrf_checks=True)
 
     response = client.post(
-        reverse("api:attempt-save", args=[world.open_attempt.pk]),
+        reverse("lms_api:attempt-save", args=[world.open_attempt.pk]),
         {"answers": {"1": "Huế"}},
         content_type="application/json",
     )
@@ -135,16 +135,13 @@ def test_a_session_needs_the_csrf_token_to_write(world, login):
 
 # Throttling
 
-SLOW = {
-    **settings.REST_FRAMEWORK,
-    "DEFAULT_THROTTLE_RATES": {"attempt_write": "3/minute", "enrolment_code": "2/hour"},
-}
+SLOW = {"API_THROTTLE_RATES": {"attempt_write": "3/minute", "enrolment_code": "2/hour"}}
 
 
-@override_settings(REST_FRAMEWORK=SLOW)
+@override_settings(LMS=SLOW)
 def test_guessing_enrolment_codes_is_throttled(world, login):
     client = login("other_delegate")
-    url = reverse("api:enrolment-join")
+    url = reverse("lms_api:enrolment-join")
 
     tries = [
         client.post(url, {"code": f"DOAN{n}"}, content_type="application/json") for n in range(3)
@@ -158,20 +155,20 @@ def test_guessing_enrolment_codes_is_throttled(world, login):
     assert not Enrollment.objects.filter(user=world.other_delegate, course=world.course).exists()
 
 
-@override_settings(REST_FRAMEWORK=SLOW)
+@override_settings(LMS=SLOW)
 def test_attempt_writes_are_throttled_per_user(world, login):
     client = login("delegate")
-    save = reverse("api:attempt-save", args=[world.open_attempt.pk])
+    save = reverse("lms_api:attempt-save", args=[world.open_attempt.pk])
     body = {"answers": {"1": "Huế"}}
 
     statuses = [
         client.post(save, body, content_type="application/json").status_code for _ in range(3)
     ]
-    submit = client.post(reverse("api:attempt-submit", args=[world.open_attempt.pk]))
+    submit = client.post(reverse("lms_api:attempt-submit", args=[world.open_attempt.pk]))
     someone_else = login("other_delegate").post(
-        reverse("api:quiz-start", args=[world.other_quiz.pk])
+        reverse("lms_api:quiz-start", args=[world.other_quiz.pk])
     )
-    reads = client.get(reverse("api:attempt-detail", args=[world.open_attempt.pk]))
+    reads = client.get(reverse("lms_api:attempt-detail", args=[world.open_attempt.pk]))
 
     assert statuses == [200, 200, 200]
     assert submit.status_code == 429
@@ -179,10 +176,11 @@ def test_attempt_writes_are_throttled_per_user(world, login):
     assert reads.status_code == 200
 
 
-def test_the_default_rates_are_configured():
-    rates = settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]
+def test_every_scope_has_a_default_rate():
+    rates = ScopedRateThrottle().THROTTLE_RATES
 
     assert set(rates) == {"attempt_write", "enrolment_code", "signup", "certificate_verify"}
+    assert all(rates.values())
 
 
 @pytest.mark.parametrize(
@@ -196,7 +194,7 @@ def test_the_default_rates_are_configured():
     ],
 )
 def test_query_values_that_make_no_sense_are_refused_not_ignored(world, login, query, field):
-    response = login("delegate").get(reverse("api:enrolment-list"), query)
+    response = login("delegate").get(reverse("lms_api:enrolment-list"), query)
 
     assert response.status_code == 400
     assert response.json()["code"] == "invalid_input"

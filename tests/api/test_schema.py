@@ -4,12 +4,17 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
+from courses.api.schema import SCHEMA_SETTINGS
+from courses.compat import APIToken
+
 
 def test_the_schema_validates_without_warnings(tmp_path):
     call_command(
         "spectacular",
         "--validate",
         "--fail-on-warn",
+        "--custom-settings",
+        "courses.api.schema.SCHEMA_SETTINGS",
         "--file",
         str(tmp_path / "schema.yaml"),
     )
@@ -17,18 +22,19 @@ def test_the_schema_validates_without_warnings(tmp_path):
 
 @pytest.mark.django_db
 def test_the_schema_is_served_to_everyone(client):
-    response = client.get(reverse("api:schema"), {"format": "json"})
+    response = client.get(reverse("lms_api:schema"), {"format": "json"})
 
     assert response.status_code == 200
     schema = response.json()
     assert schema["openapi"].startswith("3.")
     assert all(path.startswith("/api/v1/") for path in schema["paths"])
-    assert set(schema["components"]["securitySchemes"]) == {"bearerAuth", "cookieAuth"}
+    schemes = {"bearerAuth", "cookieAuth"} if APIToken is not None else {"cookieAuth"}
+    assert set(schema["components"]["securitySchemes"]) == schemes
 
 
 @pytest.mark.django_db
 def test_the_documentation_is_served_without_a_cdn(client):
-    response = client.get(reverse("api:docs"))
+    response = client.get(reverse("api_docs"))
 
     html = response.content.decode()
     assert response.status_code == 200
@@ -43,8 +49,10 @@ def test_the_documentation_is_served_without_a_cdn(client):
 
 def test_every_operation_documents_its_errors_in_the_error_shape(tmp_path):
     from drf_spectacular.generators import SchemaGenerator
+    from drf_spectacular.settings import patched_settings
 
-    schema = SchemaGenerator().get_schema(request=None, public=True)
+    with patched_settings(SCHEMA_SETTINGS):
+        schema = SchemaGenerator().get_schema(request=None, public=True)
     for path, operations in schema["paths"].items():
         for method, operation in operations.items():
             codes = set(operation["responses"])

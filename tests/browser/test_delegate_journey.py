@@ -236,7 +236,7 @@ def pdf_text(pdf: bytes) -> str:
 
 
 def verify_publicly(page: Page, screen) -> None:
-    verify_url = page.locator("a[href^='/verify/']").first.get_attribute("href")
+    verify_url = page.locator("a[href^='/learn/verify/']").first.get_attribute("href")
     page.get_by_role("button", name="Đăng xuất").click()
     page.goto(verify_url)
     expect(page.get_by_text("Giấy chứng nhận hợp lệ.", exact=True)).to_be_visible()

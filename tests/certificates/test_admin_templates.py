@@ -162,7 +162,7 @@ def test_the_official_preset_comes_from_the_vietnamese_catalogue(monkeypatch):
 def test_the_official_preset_in_vietnamese():
     preset = admin_forms.official_preset()
     assert preset["title"] == "GIẤY CHỨNG NHẬN"
-    assert preset["date_line"] == "{place}, ngày {day} tháng {month} năm {year}"
+    assert preset["date_line"] == "[{place}, ]ngày {day} tháng {month} năm {year}"
     assert preset["register_label"] == "Số vào sổ:"
     assert "{course}" in preset["body"]
 

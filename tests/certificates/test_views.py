@@ -150,7 +150,7 @@ def test_unknown_and_malformed_codes_look_the_same(client, code):
     issue()
     english(client)
     unknown = client.get(reverse("certificates:verify_code", args=["AbCdEfGhIjKlMnOpQrStUw"]))
-    response = client.get(f"/verify/{code}/")
+    response = client.get(f"/learn/verify/{code}/")
     assert response.status_code == unknown.status_code == 404
     card = result_card(response.content.decode())
     assert card == result_card(unknown.content.decode())

@@ -197,9 +197,7 @@ def test_signing_up_with_a_taken_email_answers_exactly_as_a_new_one(sign_up, mai
     assert SignupRequest.objects.get().email == "moi@example.vn"
 
 
-def test_the_owner_of_a_taken_email_is_told_and_can_set_a_new_password(
-    sign_up, client, mailoutbox
-):
+def test_the_owner_of_a_taken_email_is_told_and_can_set_a_new_password(sign_up, client, mailoutbox):
     existing = factories.delegate(user__email="hoa.nguyen@example.vn")
 
     sign_up()
@@ -253,9 +251,7 @@ def test_signup_returns_to_a_safe_next_page_once_confirmed(sign_up, client, mail
 
 
 def test_signup_ignores_an_offsite_next_page(sign_up, client, mailoutbox):
-    sign_up(
-        f"{reverse('courses:signup')}?next=https://evil.example/", next="https://evil.example/"
-    )
+    sign_up(f"{reverse('courses:signup')}?next=https://evil.example/", next="https://evil.example/")
     response = confirm(client, link_in(mailoutbox[0]))
 
     assert response["Location"] == reverse("courses:dashboard")

@@ -194,9 +194,7 @@ def test_behind_a_trusted_proxy_each_client_is_counted_by_its_own_address(client
     assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {ELSEWHERE}
 
 
-def test_setting_a_new_password_through_the_emailed_link_lifts_the_lockout(
-    client, hoa, mailoutbox
-):
+def test_setting_a_new_password_through_the_emailed_link_lifts_the_lockout(client, hoa, mailoutbox):
     fail(client, "hoa.nguyen@example.vn", LIMIT)
     client.post(reverse("courses:password_reset"), {"email": "hoa.nguyen@example.vn"})
     link = re.search(r"testserver(/learn/password/set/\S+/)", mailoutbox[0].body).group(1)
@@ -248,9 +246,7 @@ def admin_client(db):
 
 
 def locked_out(login: str, address: str) -> bool:
-    return (
-        lockout.locked_until(username=login, ip_address=address, now=timezone.now()) is not None
-    )
+    return lockout.locked_until(username=login, ip_address=address, now=timezone.now()) is not None
 
 
 def test_administrators_see_who_is_locked_out_until_when(admin_client, hoa):

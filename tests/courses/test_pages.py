@@ -20,9 +20,14 @@ BODY_TEXT = "Quyền con người được bảo đảm."
 
 
 class TestCourseTree(WagtailPageTestCase):
-    def test_a_course_catalogue_sits_only_under_a_plain_page(self):
-        self.assertAllowedParentPageTypes(CourseIndexPage, {Page})
-        for parent in (CourseIndexPage, CoursePage, ModulePage):
+    def test_a_course_catalogue_goes_under_any_page_outside_the_lms_structure(self):
+        """A host's home page in particular (any page model of the site), not inside a
+        catalogue, a course or a course item."""
+        lms = {CourseIndexPage, CoursePage} | {
+            model for model in get_page_models() if issubclass(model, CourseItem)
+        }
+        self.assertAllowedParentPageTypes(CourseIndexPage, set(get_page_models()) - lms)
+        for parent in lms:
             self.assertCanNotCreateAt(parent, CourseIndexPage)
 
     def test_a_catalogue_holds_only_courses(self):

@@ -219,7 +219,7 @@ def test_the_api_marks_a_module_complete_in_a_constant_number_of_queries(
     large = enrolled_course(delegate_user, modules=12)
     counts = []
     for course in (small, large):
-        url = reverse("api:item-complete", args=[module_url_pk(course)])
+        url = reverse("lms_api:item-complete", args=[module_url_pk(course)])
         with CaptureQueriesContext(connection) as queries:
             response = warm.post(url)
         assert response.status_code == 200, response.content

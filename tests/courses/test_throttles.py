@@ -8,6 +8,7 @@ from django.test import Client, override_settings
 from django.urls import reverse
 
 from courses.models import Enrollment, Province, SignupRequest
+from courses.throttling import ScopedRateThrottle
 from quizzes import services as quiz_services
 from quizzes.models import Response
 from tests import factories
@@ -19,10 +20,8 @@ HALL = "203.0.113.10"
 
 
 def rates(**scopes) -> dict:
-    return {
-        **settings.REST_FRAMEWORK,
-        "DEFAULT_THROTTLE_RATES": {**settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], **scopes},
-    }
+    """The LMS settings with these throttle rates (the other scopes keep their defaults)."""
+    return {**settings.LMS, "API_THROTTLE_RATES": scopes}
 
 
 @pytest.fixture(autouse=True)
@@ -41,12 +40,12 @@ def assert_throttled_page(response) -> None:
 # Joining a cohort by code
 
 
-@override_settings(REST_FRAMEWORK=rates(enrolment_code="3/hour"))
+@override_settings(LMS=rates(enrolment_code="3/hour"))
 def test_the_code_form_and_the_api_share_one_budget(delegate_client, delegate_user):
     """Found: the form took 60 guesses in 0.3 s while the API allowed 10 an hour."""
     cohort = factories.CohortFactory()
     join = reverse("courses:enrol_code")
-    api_join = reverse("api:enrolment-join")
+    api_join = reverse("lms_api:enrolment-join")
 
     guesses = [delegate_client.post(join, {"code": f"DOAN{n}"}) for n in range(2)]
     api_guess = delegate_client.post(api_join, {"code": "DOAN9"}, content_type="application/json")
@@ -63,7 +62,7 @@ def test_the_code_form_and_the_api_share_one_budget(delegate_client, delegate_us
     assert delegate_client.get(join).status_code == 200  # reading the form is not counted
 
 
-@override_settings(REST_FRAMEWORK=rates(enrolment_code="2/hour"))
+@override_settings(LMS=rates(enrolment_code="2/hour"))
 def test_the_code_form_is_counted_per_delegate(delegate_client):
     cohort = factories.CohortFactory()
     for n in range(2):
@@ -77,7 +76,7 @@ def test_the_code_form_is_counted_per_delegate(delegate_client):
 
 
 def test_the_default_rates_name_every_html_scope():
-    assert set(settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]) >= {
+    assert set(ScopedRateThrottle().THROTTLE_RATES) >= {
         "attempt_write",
         "enrolment_code",
         "signup",
@@ -105,12 +104,12 @@ def autosave(client, attempt, answer: str):
     )
 
 
-@override_settings(REST_FRAMEWORK=rates(attempt_write="3/minute"))
+@override_settings(LMS=rates(attempt_write="3/minute"))
 def test_autosave_and_the_api_share_one_budget(delegate_client, attempt):
     """Found: the HTML autosave had no limit at all."""
     saves = [autosave(delegate_client, attempt, f"Huế {n}") for n in range(2)]
     api_save = delegate_client.post(
-        reverse("api:attempt-save", args=[attempt.pk]),
+        reverse("lms_api:attempt-save", args=[attempt.pk]),
         {"answers": {}},
         content_type="application/json",
     )
@@ -148,7 +147,7 @@ def sign_up(n: int, **extra):
     return Client().post(reverse("courses:signup"), signup_data(f"hoa{n}@example.vn"), **extra)
 
 
-@override_settings(REST_FRAMEWORK=rates(signup="3/hour"))
+@override_settings(LMS=rates(signup="3/hour"))
 def test_signup_is_throttled_per_address():
     """Found: 25 accounts in 12 seconds."""
     answers = [sign_up(n, REMOTE_ADDR=HALL) for n in range(4)]
@@ -160,16 +159,14 @@ def test_signup_is_throttled_per_address():
     assert SignupRequest.objects.count() == 4
 
 
-@override_settings(REST_FRAMEWORK=rates(signup="3/hour"))
+@override_settings(LMS=rates(signup="3/hour"))
 def test_a_forged_forwarded_for_does_not_escape_the_signup_throttle():
-    answers = [
-        sign_up(n, REMOTE_ADDR=HALL, HTTP_X_FORWARDED_FOR=f"192.0.2.{n}") for n in range(4)
-    ]
+    answers = [sign_up(n, REMOTE_ADDR=HALL, HTTP_X_FORWARDED_FOR=f"192.0.2.{n}") for n in range(4)]
 
     assert answers[-1].status_code == 429
 
 
-@override_settings(REST_FRAMEWORK=rates(signup="3/hour"), LMS={"TRUSTED_PROXIES": ["10.0.0.2"]})
+@override_settings(LMS={**rates(signup="3/hour"), "TRUSTED_PROXIES": ["10.0.0.2"]})
 def test_behind_a_trusted_proxy_signups_are_counted_per_client():
     via_proxy = {"REMOTE_ADDR": "10.0.0.2"}
     answers = [sign_up(n, HTTP_X_FORWARDED_FOR=HALL, **via_proxy) for n in range(4)]
@@ -179,7 +176,7 @@ def test_behind_a_trusted_proxy_signups_are_counted_per_client():
     assert elsewhere.status_code == 302
 
 
-@override_settings(REST_FRAMEWORK=rates(signup="2/hour"))
+@override_settings(LMS=rates(signup="2/hour"))
 def test_the_throttled_page_follows_the_language():
     english = Client()
     english.cookies["django_language"] = "en"
