@@ -2,9 +2,10 @@ import hashlib
 import re
 
 from django.core.files.uploadedfile import UploadedFile
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 
 from certificates.models import Certificate
+from courses.models import Enrollment
 
 # Verification codes are URL-safe base64 (services.new_verification_code). Anything else is
 # unknown without asking the database (PostgreSQL refuses text with NUL characters).
@@ -12,7 +13,7 @@ _CODE = re.compile(r"[A-Za-z0-9_-]{1,40}")
 
 
 def certificates_of(*, user, include_history: bool = False) -> QuerySet[Certificate]:
-    certificates = Certificate.objects.filter(user=user).select_related("course")
+    certificates = Certificate.objects.filter(user=user).select_related("course", "signature")
     if not include_history:
         certificates = certificates.exclude(status=Certificate.Status.SUPERSEDED)
     return certificates.order_by("-issued_at", "-pk")
@@ -36,3 +37,24 @@ def public_status(certificate: Certificate | None) -> str:
     """valid | revoked | superseded | unknown: all the public ever learns, with name, course
     and date of a known certificate."""
     return certificate.status if certificate else "unknown"
+
+
+def pending_certificates(*, user) -> QuerySet[Enrollment]:
+    """The user's completed enrolments whose certificate is still being prepared (the issuing
+    task has not run yet, or waits for the signer)."""
+    return (
+        Enrollment.objects.filter(user=user, completed_at__isnull=False)
+        .filter(~Exists(Certificate.objects.filter(enrollment=OuterRef("pk"))))
+        .select_related("course")
+        .order_by("-completed_at", "-pk")
+    )
+
+
+def certificate_of_enrollment(enrollment: Enrollment) -> Certificate | None:
+    """The enrolment's current certificate, or None while it is being prepared."""
+    return (
+        Certificate.objects.filter(enrollment=enrollment)
+        .exclude(status=Certificate.Status.SUPERSEDED)
+        .order_by("-issued_at", "-pk")
+        .first()
+    )

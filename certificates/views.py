@@ -19,7 +19,10 @@ def mine(request):
     return render(
         request,
         "certificates/mine.html",
-        {"certificates": selectors.certificates_of(user=request.user)},
+        {
+            "certificates": selectors.certificates_of(user=request.user),
+            "pending": selectors.pending_certificates(user=request.user),
+        },
     )
 
 
