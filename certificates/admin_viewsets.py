@@ -21,6 +21,7 @@ from wagtail.snippets.views.chooser import SnippetChooserViewSet
 from wagtail.snippets.views.snippets import CreateView, IndexView, SnippetViewSet
 
 from certificates import admin_views, exports
+from certificates.admin_signers import CertificateSignerViewSet
 from certificates.admin_forms import PRESETS, CertificateFilterSet, CertificateTemplateForm
 from certificates.conf import verification_url
 from certificates.models import Certificate, CertificateTemplate
@@ -362,4 +363,5 @@ class CertificatesMenuGroup(ViewSetGroup):
         CertificateViewSet,
         CertificateTemplateViewSet,
         CompletionReportViewSet,
+        CertificateSignerViewSet,
     )

@@ -80,7 +80,8 @@ def check_signature(data: bytes) -> SignatureCheck:
     revision = hashlib.sha256(data[: second_start + second_length]).hexdigest()
     try:
         status = validate_pdf_signature(signature, context)
-    except Exception as error:  # a malformed signature is as good as a broken one
+    except (PdfError, ValueError, KeyError, TypeError) as error:
+        # A malformed signature (SignatureValidationError is a ValueError) is a broken one.
         logger.info("Signature check failed: %s", error)
         return SignatureCheck(Verdict.BROKEN, signed_revision_sha256=revision)
     cert = status.signing_cert
