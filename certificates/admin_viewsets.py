@@ -21,8 +21,8 @@ from wagtail.snippets.views.chooser import SnippetChooserViewSet
 from wagtail.snippets.views.snippets import CreateView, IndexView, SnippetViewSet
 
 from certificates import admin_views, exports
-from certificates.admin_signers import CertificateSignerViewSet
 from certificates.admin_forms import PRESETS, CertificateFilterSet, CertificateTemplateForm
+from certificates.admin_signers import CertificateSignerViewSet
 from certificates.conf import verification_url
 from certificates.models import Certificate, CertificateTemplate
 from courses.admin_inspect import LocalTimeInspectView

@@ -22,7 +22,11 @@ def certificates_of(*, user, include_history: bool = False) -> QuerySet[Certific
 def by_verification_code(code: str) -> Certificate | None:
     if not code or not _CODE.fullmatch(code):
         return None
-    return Certificate.objects.filter(verification_code=code).select_related("replaced_by").first()
+    return (
+        Certificate.objects.filter(verification_code=code)
+        .select_related("replaced_by", "signature")
+        .first()
+    )
 
 
 def by_pdf_file(upload: UploadedFile) -> Certificate | None:
@@ -30,7 +34,13 @@ def by_pdf_file(upload: UploadedFile) -> Certificate | None:
     digest = hashlib.sha256()
     for chunk in upload.chunks():
         digest.update(chunk)
-    return Certificate.objects.filter(pdf_sha256=digest.hexdigest()).first()
+    return by_pdf_sha256(digest.hexdigest())
+
+
+def by_pdf_sha256(hexdigest: str) -> Certificate | None:
+    if not hexdigest:
+        return None
+    return Certificate.objects.filter(pdf_sha256=hexdigest).select_related("signature").first()
 
 
 def public_status(certificate: Certificate | None) -> str:

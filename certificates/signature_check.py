@@ -15,9 +15,14 @@ import hashlib
 import logging
 from dataclasses import dataclass
 from enum import StrEnum
+from importlib.util import find_spec
 from io import BytesIO
+from typing import TYPE_CHECKING
 
 from certificates.models_signing import CertificateSignature, CertificateSigner
+
+if TYPE_CHECKING:
+    from certificates.models import Certificate
 
 logger = logging.getLogger(__name__)
 
@@ -102,3 +107,28 @@ def check_signature(data: bytes) -> SignatureCheck:
     return SignatureCheck(
         verdict, signer_subject=subject, signer_name=name, signed_revision_sha256=revision
     )
+
+
+@dataclass(frozen=True, slots=True)
+class FileVerification:
+    """What an uploaded PDF proved: the certificate it is, by its hash or by its signature."""
+
+    certificate: "Certificate | None"
+    by_hash: bool
+    signature: SignatureCheck | None  # None where pyHanko is not installed
+
+
+def signature_checks_available() -> bool:
+    return find_spec("pyhanko") is not None
+
+
+def verify_pdf(data: bytes) -> FileVerification:
+    from certificates.selectors import by_pdf_sha256
+
+    certificate = by_pdf_sha256(hashlib.sha256(data).hexdigest())
+    signature = check_signature(data) if signature_checks_available() else None
+    by_hash = certificate is not None
+    if certificate is None and signature is not None and signature.verdict == Verdict.MODIFIED:
+        # A genuine copy re-saved by a reader: its signed revision is the issued file.
+        certificate = by_pdf_sha256(signature.signed_revision_sha256)
+    return FileVerification(certificate=certificate, by_hash=by_hash, signature=signature)
