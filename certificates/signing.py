@@ -186,6 +186,7 @@ def sign_pdf(pdf: bytes, *, config: CertificateSigner, now: datetime | None = No
     ``SignerUnavailable``."""
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import fields, signers
+    from pyhanko.sign.general import SigningError as PyHankoSigningError
     from pyhanko.sign.timestamps import TimestampRequestError
     from pyhanko.sign.timestamps.requests_client import RequestsHTTPTimeStamper
 
@@ -221,6 +222,10 @@ def sign_pdf(pdf: bytes, *, config: CertificateSigner, now: datetime | None = No
         raise SignerUnavailable(
             _("The timestamp server %(url)s cannot be reached: %(error)s")
             % {"url": config.timestamp_url, "error": error}
+        ) from error
+    except PyHankoSigningError as error:  # e.g. a certificate without a signing key usage
+        raise SignerMisconfigured(
+            _("The document cannot be signed with this certificate: %(error)s") % {"error": error}
         ) from error
     return SignedPdf(data=out.getvalue(), identity=identity, timestamped=timestamper is not None)
 
