@@ -187,14 +187,13 @@ def sign_pdf(pdf: bytes, *, config: CertificateSigner, now: datetime | None = No
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import fields, signers
     from pyhanko.sign.general import SigningError as PyHankoSigningError
-    from pyhanko.sign.timestamps import TimestampRequestError
-    from pyhanko.sign.timestamps.requests_client import RequestsHTTPTimeStamper
+    from pyhanko.sign.timestamps import HTTPTimeStamper, TimestampRequestError
 
     signer = load_signer(config)
     identity = identity_of(signer)
     _check_validity(identity, signer, now=(now or timezone.now()).astimezone(UTC))
     timestamper = (
-        RequestsHTTPTimeStamper(config.timestamp_url, timeout=TIMESTAMP_TIMEOUT_SECONDS)
+        HTTPTimeStamper(config.timestamp_url, timeout=TIMESTAMP_TIMEOUT_SECONDS)
         if config.timestamp_url
         else None
     )
@@ -216,11 +215,6 @@ def sign_pdf(pdf: bytes, *, config: CertificateSigner, now: datetime | None = No
     except TimestampRequestError as error:
         raise SignerUnavailable(
             _("The timestamp server %(url)s did not answer: %(error)s")
-            % {"url": config.timestamp_url, "error": error}
-        ) from error
-    except OSError as error:  # a network error below the timestamp client
-        raise SignerUnavailable(
-            _("The timestamp server %(url)s cannot be reached: %(error)s")
             % {"url": config.timestamp_url, "error": error}
         ) from error
     except PyHankoSigningError as error:  # e.g. a certificate without a signing key usage

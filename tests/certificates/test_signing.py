@@ -15,6 +15,7 @@ from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import translation
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
@@ -40,7 +41,8 @@ PDFSIG = shutil.which("pdfsig")
 def _password(monkeypatch):
     monkeypatch.setenv(PASSWORD_ENV, PASSWORD)
     cache.clear()
-    yield
+    with translation.override("en"):  # the messages are asserted in English
+        yield
     cache.clear()
 
 
@@ -352,3 +354,13 @@ def test_the_check_by_code_shows_the_signer(client, signer, course):
     assert "Digitally signed by" in text
     assert "Nguyễn Văn An, Chánh Văn phòng" in text
     assert "Ban Tuyên giáo Trung ương" in text
+
+
+def test_the_admin_reads_the_message_in_vietnamese(ca, course, tmp_path, monkeypatch):
+    monkeypatch.setenv(PASSWORD_ENV, "sai")
+    with translation.override("vi"):
+        form = admin_form(cf.template(course=course), ca.pkcs12_file(tmp_path))
+        assert not form.is_valid()
+        message = " ".join(form.non_field_errors())
+    assert message.startswith("Ký thử không thành công")
+    assert "sai mật khẩu hoặc tệp bị hỏng" in message
