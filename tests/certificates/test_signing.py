@@ -30,7 +30,13 @@ from certificates.signature_check import Verdict, check_signature
 from courses.conf import lms_settings
 from tests import factories
 from tests.certificates import factories as cf
-from tests.certificates.signing_ca import PASSWORD, PASSWORD_ENV, SigningCA, signer_config
+from tests.certificates.signing_ca import (
+    PASSWORD,
+    PASSWORD_ENV,
+    SigningCA,
+    local_timestamp_server,
+    signer_config,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -186,6 +192,21 @@ def test_the_signature_survives_the_bulk_zip(
             data = archive.read(f"{certificate.serial} - {certificate.full_name}.pdf")
             status = pyhanko_status(data, ca)
             assert status.bottom_line and status.coverage == SignatureCoverageLevel.ENTIRE_FILE
+
+
+def test_a_timestamp_server_certifies_the_time_of_signing(signer, course, ca, tmp_path):
+    with local_timestamp_server(ca) as url:
+        signer.timestamp_url = url
+        signer.save()
+        signing.check_configuration(signer)  # what the admin form does
+        certificate = issue(course)
+    status = pyhanko_status(pdf_bytes(certificate), ca)
+    assert status.bottom_line and status.coverage == SignatureCoverageLevel.ENTIRE_FILE
+    assert status.timestamp_validity is not None
+    assert status.timestamp_validity.intact and status.timestamp_validity.valid
+    assert CertificateSignature.objects.get(certificate=certificate).timestamped
+    if PDFSIG:
+        assert "Signature is Valid." in pdfsig(pdf_bytes(certificate), tmp_path)
 
 
 # Bad configuration: a clear message, nothing issued
