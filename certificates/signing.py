@@ -34,10 +34,6 @@ class SigningError(CertificateError):
     code = "signing_error"
     message = gettext_lazy("The certificate could not be signed.")
 
-    def __init__(self, message: str = "") -> None:
-        super().__init__(message or str(self.message))
-        self.message = message or self.message
-
 
 class SignerMisconfigured(SigningError):
     code = "signer_misconfigured"

@@ -385,3 +385,40 @@ def test_the_admin_reads_the_message_in_vietnamese(ca, course, tmp_path, monkeyp
         message = " ".join(form.non_field_errors())
     assert message.startswith("Ký thử không thành công")
     assert "sai mật khẩu hoặc tệp bị hỏng" in message
+
+
+def test_an_administrator_adds_a_signer_in_the_admin(client, ca, course, tmp_path):
+    from wagtail.users.models import UserProfile
+
+    admin = factories.UserFactory(is_superuser=True)
+    profile = UserProfile.get_for_user(admin)
+    profile.preferred_language = "en"
+    profile.save()
+    client.force_login(admin)
+    template = cf.template(course=course)
+    data = {
+        "template": template.pk,
+        "enabled": "on",
+        "signer_name": "Nguyễn Văn An",
+        "reason": "Cấp giấy chứng nhận hoàn thành khóa tập huấn",
+        "kind": "pkcs12",
+        "pkcs12_path": str(ca.pkcs12_file(tmp_path)),
+        "password_env": PASSWORD_ENV,
+    }
+    wrong = client.post(reverse("certificate_signers:add"), {**data, "password_env": "NO_SUCH"})
+    assert wrong.status_code == 200
+    assert "NO_SUCH" in wrong.content.decode()  # the form names the missing variable
+    assert not template_has_signer(template)
+    response = client.post(reverse("certificate_signers:add"), data)
+    assert response.status_code == 302
+    assert template_has_signer(template)
+    assert (
+        "Ban Tuyên giáo Trung ương"
+        in client.get(reverse("certificate_signers:index")).content.decode()
+    )
+
+
+def template_has_signer(template) -> bool:
+    from certificates.models import CertificateSigner
+
+    return CertificateSigner.objects.filter(template=template).exists()
