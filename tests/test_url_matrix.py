@@ -313,6 +313,8 @@ ROWS: dict[str, Row] = {
     "admin/^.*/$": Row("LLLNNNN", path=at("/admin/nowhere/")),
     "wagtailadmin_reports:site_history": Row("LLLFFOO"),  # courses.site_history
     "wagtailadmin_reports:site_history_results": Row("LLLFFOO"),
+    "wagtailadmin_reports:page_types_usage": Row("LLLFFHO"),  # HR edit no pages
+    "wagtailadmin_reports:page_types_usage_results": Row("LLLFFHO"),
     "wagtailsnippets:index": Row("LLLHHHH"),
     "wagtail_bulk_action": Row("LLLNNNN"),
     "wagtailusers_api_tokens:delete": Row("LLLNNHO"),
