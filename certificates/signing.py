@@ -14,6 +14,7 @@ Two kinds of failure, both leaving nothing issued (the caller's transaction roll
 
 import hashlib
 import os
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from io import BytesIO
@@ -135,16 +136,25 @@ def _load_pkcs11(config: CertificateSigner):
             _("The signing token “%(label)s” is not available: %(error)s")
             % {"label": config.pkcs11_token_label, "error": error}
         ) from error
-    return pkcs11.PKCS11Signer(
+    # The certificate on the token carries the key's label, as agencies' tokens are issued.
+    signer = pkcs11.PKCS11Signer(
         session, key_label=config.pkcs11_key_label, cert_label=config.pkcs11_key_label
     )
+    return signer, session
 
 
-def load_signer(config: CertificateSigner):
-    """A pyHanko signer for ``config``; raises ``SigningError``."""
-    if config.kind == CertificateSigner.Kind.PKCS11:
-        return _load_pkcs11(config)
-    return _load_pkcs12(config)
+@contextmanager
+def opened_signer(config: CertificateSigner):
+    """A pyHanko signer for ``config`` (a token's session is closed after the block); raises
+    ``SigningError``."""
+    if config.kind != CertificateSigner.Kind.PKCS11:
+        yield _load_pkcs12(config)
+        return
+    signer, session = _load_pkcs11(config)
+    try:
+        yield signer
+    finally:
+        session.close()
 
 
 def identity_of(signer) -> SigningIdentity:
@@ -180,14 +190,19 @@ def _check_validity(identity: SigningIdentity, signer, *, now: datetime) -> None
 def sign_pdf(pdf: bytes, *, config: CertificateSigner, now: datetime | None = None) -> SignedPdf:
     """Sign ``pdf`` for ``config``'s agency. Raises ``SignerMisconfigured`` or
     ``SignerUnavailable``."""
+    with opened_signer(config) as signer:
+        identity = identity_of(signer)
+        _check_validity(identity, signer, now=(now or timezone.now()).astimezone(UTC))
+        out = _sign_with(signer, pdf, config=config)
+    return SignedPdf(data=out.getvalue(), identity=identity, timestamped=bool(config.timestamp_url))
+
+
+def _sign_with(signer, pdf: bytes, *, config: CertificateSigner) -> BytesIO:
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import fields, signers
     from pyhanko.sign.general import SigningError as PyHankoSigningError
     from pyhanko.sign.timestamps import HTTPTimeStamper, TimestampRequestError
 
-    signer = load_signer(config)
-    identity = identity_of(signer)
-    _check_validity(identity, signer, now=(now or timezone.now()).astimezone(UTC))
     timestamper = (
         HTTPTimeStamper(config.timestamp_url, timeout=TIMESTAMP_TIMEOUT_SECONDS)
         if config.timestamp_url
@@ -223,7 +238,7 @@ def sign_pdf(pdf: bytes, *, config: CertificateSigner, now: datetime | None = No
         raise SignerMisconfigured(
             _("The document cannot be signed with this certificate: %(error)s") % {"error": error}
         ) from error
-    return SignedPdf(data=out.getvalue(), identity=identity, timestamped=timestamper is not None)
+    return out
 
 
 def signature_space(signer, *, timestamped: bool) -> int:
