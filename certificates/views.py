@@ -16,10 +16,11 @@ from courses.views.access import login_required
 
 @login_required
 def mine(request):
+    from certificates.badges.views import badge_links
+
+    certificates = selectors.certificates_of(user=request.user)
     return render(
-        request,
-        "certificates/mine.html",
-        {"certificates": selectors.certificates_of(user=request.user)},
+        request, "certificates/mine.html", {"certificates": badge_links(request, certificates)}
     )
 
 

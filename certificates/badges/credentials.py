@@ -7,6 +7,7 @@ their email address: nothing else about them leaves the LMS.
 """
 
 import hashlib
+import warnings
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
@@ -159,4 +160,7 @@ def jwt_claims(credential: dict) -> dict:
 def sign(credential: dict, *, key: OKPKey, issuer_did: str) -> str:
     """The compact JWS of the credential, naming the did:web key that verifies it."""
     header = {"alg": ALGORITHM, "typ": "JWT", "kid": f"{issuer_did}#{keys.key_id(key)}"}
-    return jwt.encode(header, jwt_claims(credential), key, algorithms=[ALGORITHM])
+    with warnings.catch_warnings():
+        # RFC 9864 prefers "Ed25519" to "EdDSA"; OB 3.0 verifiers and wallets know "EdDSA".
+        warnings.filterwarnings("ignore", message="EdDSA is deprecated", category=Warning)
+        return jwt.encode(header, jwt_claims(credential), key, algorithms=[ALGORITHM])
