@@ -104,7 +104,9 @@ def test_reissuing_sets_the_old_credentials_bit_and_not_the_new_ones(owner, cert
     renewed = json.loads(download(owner, new, "json").content)
     assert badges.status_bit(owner, old) == 1
     assert badges.status_bit(owner, renewed) == 0
-    assert old["credentialStatus"]["statusListIndex"] != renewed["credentialStatus"]["statusListIndex"]
+    assert (
+        old["credentialStatus"]["statusListIndex"] != renewed["credentialStatus"]["statusListIndex"]
+    )
 
 
 def test_the_png_badge_carries_the_signed_credential(owner, certificate):
@@ -137,7 +139,9 @@ def test_an_unknown_format_is_not_found(owner, certificate):
 
 
 def test_the_public_page_shows_only_what_the_credential_says(client, certificate):
-    response = client.get(reverse("certificates:badge_public", args=[certificate.verification_code]))
+    response = client.get(
+        reverse("certificates:badge_public", args=[certificate.verification_code])
+    )
     assert response.status_code == 200
     page = response.content.decode()
     assert certificate.full_name in page and certificate.course_title in page
