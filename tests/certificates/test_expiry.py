@@ -86,7 +86,7 @@ def test_the_credential_expires_with_the_certificate(client):
         time_machine.travel(datetime.datetime(2026, 2, 1, tzinfo=datetime.UTC)),
         pytest.raises(pyjwt.ExpiredSignatureError),
     ):
-            pyjwt.decode(token, badges.issuer_key(client, token), algorithms=["EdDSA"])
+        pyjwt.decode(token, badges.issuer_key(client, token), algorithms=["EdDSA"])
 
 
 @pytest.mark.django_db
