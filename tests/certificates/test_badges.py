@@ -190,3 +190,15 @@ def test_the_key_generator_never_overwrites_a_key(tmp_path):
     with pytest.raises(CommandError):
         call_command("generate_badge_key", str(path))
     assert path.read_text() == "kept"
+
+
+def test_my_certificates_reads_a_fixed_number_of_queries(client, django_assert_max_num_queries):
+    enrollment = cf.completed_enrollment()
+    user = enrollment.user
+    for _index in range(5):
+        other = factories.EnrollmentFactory(user=user, course=factories.course(modules=1))
+        services.issue_certificate(enrollment_id=other.pk, issued_by=user, notify=False)
+    client.force_login(user)
+    with django_assert_max_num_queries(8):
+        response = client.get(reverse("certificates:mine"))
+    assert response.content.decode().count("badge.png") == 5

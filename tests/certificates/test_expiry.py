@@ -169,3 +169,22 @@ def test_completing_again_outside_the_renewal_period_issues_nothing_new():
     with time_machine.travel(datetime.datetime(2025, 6, 1, tzinfo=datetime.UTC)):
         again, created = services.issue_certificate(enrollment_id=enrollment.pk, notify=False)
     assert not created and again.pk == certificate.pk
+
+
+@pytest.mark.django_db
+def test_the_api_says_expired_too(client):
+    certificate = expiring_certificate()
+    url = reverse("lms_api:verification-detail", args=[certificate.verification_code])
+    with time_machine.travel(datetime.datetime(2026, 3, 1, tzinfo=datetime.UTC)):
+        body = client.get(url).json()
+    assert body["status"] == "expired"
+    assert body["message"] == "Giấy chứng nhận này đã hết hạn vào ngày 31/01/2026."
+
+
+@pytest.mark.django_db
+def test_the_reminder_task_runs_the_reminders(mailoutbox):
+    expiring_certificate()
+    with time_machine.travel(datetime.datetime(2026, 1, 20, tzinfo=datetime.UTC)):
+        result = expiry.send_expiry_reminders_task.enqueue()
+    assert result.return_value == {"reminded": 1}
+    assert len(mailoutbox) == 1
