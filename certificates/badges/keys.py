@@ -6,9 +6,12 @@ from pathlib import Path
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.core.exceptions import ImproperlyConfigured
+from joserfc.errors import JoseError
 from joserfc.jwk import OKPKey
 
 from courses.conf import lms_settings
+
+NOT_ED25519 = "The badge signing key must be an Ed25519 private key."
 
 
 def new_private_key_pem() -> bytes:
@@ -42,10 +45,12 @@ def signing_key() -> OKPKey | None:
         return None
     try:
         key = OKPKey.import_key(pem)
+    except JoseError as error:  # a PEM key of another kind (RSA, EC)
+        raise ImproperlyConfigured(NOT_ED25519) from error
     except ValueError as error:
         raise ImproperlyConfigured(f"The badge signing key is not a PEM key: {error}") from error
     if key.curve_name != "Ed25519" or not key.is_private:
-        raise ImproperlyConfigured("The badge signing key must be an Ed25519 private key.")
+        raise ImproperlyConfigured(NOT_ED25519)
     return key
 
 

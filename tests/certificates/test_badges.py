@@ -202,3 +202,34 @@ def test_my_certificates_reads_a_fixed_number_of_queries(client, django_assert_m
     with django_assert_max_num_queries(8):
         response = client.get(reverse("certificates:mine"))
     assert response.content.decode().count("badge.png") == 5
+
+
+@pytest.mark.parametrize(
+    "setting",
+    [
+        {"BADGE_SIGNING_KEY": "not a key"},
+        {"BADGE_SIGNING_KEY": None, "BADGE_SIGNING_KEY_FILE": "/nonexistent/badge.pem"},
+    ],
+)
+def test_a_key_that_cannot_sign_is_reported_by_the_system_checks(settings, setting):
+    from certificates.badges.checks import check_badge_key
+
+    settings.LMS = {**settings.LMS, **setting}
+    [error] = check_badge_key()
+    assert error.id == "certificates.E001"
+
+
+def test_an_rsa_key_is_refused(settings):
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    from certificates.badges.checks import check_badge_key
+
+    pem = rsa.generate_private_key(public_exponent=65537, key_size=2048).private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    )
+    settings.LMS = {**settings.LMS, "BADGE_SIGNING_KEY": pem.decode()}
+    [error] = check_badge_key()
+    assert "Ed25519" in error.msg
