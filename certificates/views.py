@@ -18,9 +18,11 @@ from courses.views.access import login_required
 def mine(request):
     from certificates.badges.views import badge_links
 
-    certificates = selectors.certificates_of(user=request.user)
+    certificates = list(selectors.certificates_of(user=request.user))
     return render(
-        request, "certificates/mine.html", {"certificates": badge_links(request, certificates)}
+        request,
+        "certificates/mine.html",
+        {"certificates": certificates, "with_badges": badge_links(request, certificates)},
     )
 
 
