@@ -207,3 +207,12 @@ def test_password_links_are_throttled_per_address(mailoutbox):
     assert_throttled_page(answers[-1])
     assert elsewhere.status_code == 302
     assert len(mailoutbox) == 4
+
+
+@override_settings(LMS=rates(signup="3/hour"))
+def test_rotating_ipv6_addresses_within_a_64_does_not_escape_the_signup_throttle():
+    answers = [sign_up(n, REMOTE_ADDR=f"2001:db8:7:9::{n + 1:x}") for n in range(4)]
+    next_network = sign_up(9, REMOTE_ADDR="2001:db8:7:a::1")
+
+    assert answers[-1].status_code == 429
+    assert next_network.status_code == 302
