@@ -363,3 +363,12 @@ def _group_name_for(course: CoursePage) -> str:
     while Group.objects.filter(name=name).exists():
         name, suffix = f"{base} ({suffix})", suffix + 1
     return name[:150]
+
+
+def restart_course(*, enrollment_id: int) -> None:
+    """Forget the enrolment's completions so the delegate takes the course again (recurring
+    training: a certificate's renewal). Completing it again announces ``course_completed``."""
+    with transaction.atomic():
+        enrollment = Enrollment.objects.select_for_update().get(pk=enrollment_id)
+        Completion.objects.filter(enrollment=enrollment).delete()
+        Enrollment.objects.filter(pk=enrollment.pk).update(completed_at=None)

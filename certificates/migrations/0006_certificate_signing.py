@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("certificates", "0004_optional_certificate_text"),
+        ("certificates", "0005_badges_validity_and_expiry_reminders"),
     ]
 
     operations = [
