@@ -163,12 +163,18 @@ class Question(index.Indexed, ClusterableModel):
         ),
         FieldPanel("general_feedback"),
     ]
+    # The bank's listing and chooser search through the search backend on the queryset the
+    # user's scope leaves (``courses.admin_scope``): every field that scope filters on is a
+    # FilterField, or the backend refuses the query.
     search_fields = [
         index.SearchField("name"),
         index.SearchField("text"),
         index.AutocompleteField("name"),
+        index.AutocompleteField("text"),
+        index.FilterField("id"),
         index.FilterField("type"),
         index.FilterField("category"),
+        index.RelatedFields("category", [index.FilterField("course")]),
     ]
 
     class Meta:
