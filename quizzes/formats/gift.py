@@ -28,7 +28,7 @@ Ordering questions are written as a comment and listed as skipped.
 import bisect
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
@@ -64,7 +64,7 @@ from quizzes.formats.text import (
     to_rich_text,
 )
 from quizzes.keys import key_from_snapshot
-from quizzes.scoring import QuestionType, parse_number
+from quizzes.scoring import UNESCAPED_ASTERISKS, QuestionType, parse_number
 
 # Escaped characters become private-use placeholders while the structure is parsed (as
 # Moodle's escapedchar_pre does), and turn back into the characters afterwards.
@@ -92,6 +92,14 @@ def false_label() -> str:
 
 
 # Reading
+
+
+class DescriptionItem(Exception):  # noqa: N818 (not an error: a kind of item)
+    """Text without answers: Moodle's "description", which the bank has no type for."""
+
+    def __init__(self, offset: int) -> None:
+        self.offset = offset
+        super().__init__(offset)
 
 
 class GiftSyntaxError(Exception):
@@ -194,6 +202,18 @@ def _read_block(reader: _Reader, lines: list[tuple[int, str]]) -> None:
     except GiftSyntaxError as error:
         reader.error(block.line_at(error.offset), error.message)
         return
+    except DescriptionItem as item:
+        reader.notes.append(
+            ParseError(
+                block.line_at(item.offset),
+                _(
+                    "This text has no answers in braces { }: Moodle reads it as a description, "
+                    "which is not a question of the bank, so it was not imported. Write {} after "
+                    "it to import it as an essay question."
+                ),
+            )
+        )
+        return
     reader.questions.append(question)
 
 
@@ -288,13 +308,7 @@ def _read_question(block: _Block, reader: _Reader, pending: dict[str, Any]) -> P
     opening = text.find("{", start)
     closing = text.find("}", start)
     if opening < 0 and closing < 0:
-        raise GiftSyntaxError(
-            start,
-            _(
-                "This question has no answers in braces { }. Descriptions without answers "
-                "cannot be imported; write {} for an essay question."
-            ),
-        )
+        raise DescriptionItem(start)
     if closing < 0:
         raise GiftSyntaxError(opening, _("The answers opened with “{” are not closed with “}”."))
     if opening < 0 or closing < opening:
@@ -349,6 +363,10 @@ def _read_question(block: _Block, reader: _Reader, pending: dict[str, Any]) -> P
         if option == "penalise_wrong_choices" and weighted:
             continue  # negative weights already say what wrong picks cost
         flags[option] = value
+    if kind == QuestionType.SHORT_ANSWER:
+        choices, flags["wildcards"] = short_answer_wildcards(choices, flags.get("wildcards", False))
+    else:
+        flags.pop("wildcards", None)
     return ParsedQuestion(
         line=line,
         type=kind,
@@ -517,6 +535,17 @@ def _short_answer(answers: str, offset: int, fmt: TextFormat) -> list[ParsedChoi
             )
         )
     return choices
+
+
+def short_answer_wildcards(
+    choices: Sequence[ParsedChoice], declared: bool
+) -> tuple[list[ParsedChoice], bool]:
+    """As in Moodle, a ``*`` in a short answer's accepted answer is a wildcard and ``\\*`` an
+    asterisk. A question uses wildcards when one of its answers has a ``*`` (or its
+    ``@options`` say so); otherwise its answers are kept as typed, ``\\*`` as ``*``."""
+    if declared or any(UNESCAPED_ASTERISKS.search(choice.text) for choice in choices):
+        return list(choices), True
+    return [replace(choice, text=choice.text.replace("\\*", "*")) for choice in choices], False
 
 
 def _numerical(
@@ -726,14 +755,23 @@ def _question_lines(question: Mapping[str, Any], kind: QuestionType) -> list[str
     for index, (choice, choice_key) in enumerate(zip(choices, key.choices, strict=True)):
         feedback = choice.get("feedback", "")
         tail = f"#{_part(feedback, fmt)}" if feedback else ""
-        answer = _answer(kind, choice, choice_key, fmt, first=index == first_full)
+        answer = _answer(
+            kind,
+            choice,
+            choice_key,
+            fmt,
+            first=index == first_full,
+            wildcards=bool(question.get("wildcards")),
+        )
         answer_lines.append("\t" + answer + tail)
     opening = "{#" if kind == QuestionType.NUMERICAL else "{"
     return [*lines, head + opening, *answer_lines, *([general_line] if general else []), "}"]
 
 
-def _answer(kind, choice, choice_key, fmt: TextFormat, *, first: bool) -> str:
+def _answer(kind, choice, choice_key, fmt: TextFormat, *, first: bool, wildcards: bool) -> str:
     text = choice.get("text", "")
+    if kind == QuestionType.SHORT_ANSWER and not wildcards:
+        text = text.replace("*", "\\*")  # Moodle would read a bare "*" as a wildcard
     weight = percent(choice_key.fraction)
     if kind == QuestionType.SINGLE and first:
         return "=" + _part(text, fmt)  # "=" answers never carry a weight

@@ -306,7 +306,7 @@ def test_malformed_questions_are_reported_at_their_lines_and_the_rest_still_read
         "\n"
         "::D Bốn? {T}\n"  # 8: title not closed
         "\n"
-        "Không có đáp án\n"  # 10: a description
+        "Không có đáp án\n"  # 10: a description: a note, not an error
         "\n"
         "::E:: Năm? {=a ~b} và {=c ~d}\n"  # 12: two answer sets
         "\n"
@@ -321,8 +321,9 @@ def test_malformed_questions_are_reported_at_their_lines_and_the_rest_still_read
 
     assert [q.name for q in result.questions] == ["A", "I"]
     lines = [line for line, _message in messages(result)]
-    assert lines == [3, 6, 8, 10, 12, 14, 19, 22, 24]
+    assert lines == [3, 6, 8, 12, 14, 19, 22, 24]
     assert messages(result)[-1] == (24, "Mark at least one choice as correct.")
+    assert [note.line for note in result.notes] == [10]
 
 
 def test_questions_are_checked_with_the_shared_validation():
