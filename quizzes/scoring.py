@@ -236,7 +236,10 @@ def wildcard_pattern(accepted: str) -> re.Pattern[str]:
     preceded by a backslash matches any characters (none included), ``\\*`` is an asterisk,
     everything else is literal, and the whole answer must match."""
     parts = UNESCAPED_ASTERISKS.split(accepted)
-    return re.compile(".*".join(re.escape(part.replace("\\*", "*")) for part in parts))
+    # DOTALL: answers reach here normalised to one line; a stray line break is any character.
+    return re.compile(
+        ".*".join(re.escape(part.replace("\\*", "*")) for part in parts), re.DOTALL
+    )
 
 
 def wildcard_match(answer: str, accepted: str) -> bool:
