@@ -237,9 +237,7 @@ def wildcard_pattern(accepted: str) -> re.Pattern[str]:
     everything else is literal, and the whole answer must match."""
     parts = UNESCAPED_ASTERISKS.split(accepted)
     # DOTALL: answers reach here normalised to one line; a stray line break is any character.
-    return re.compile(
-        ".*".join(re.escape(part.replace("\\*", "*")) for part in parts), re.DOTALL
-    )
+    return re.compile(".*".join(re.escape(part.replace("\\*", "*")) for part in parts), re.DOTALL)
 
 
 def wildcard_match(answer: str, accepted: str) -> bool:
