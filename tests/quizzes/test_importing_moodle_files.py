@@ -6,7 +6,9 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import translation
 
 from quizzes import importing
 from quizzes.models import Attempt, Question
@@ -93,3 +95,28 @@ def test_a_delegate_plays_the_wildcard_and_distractor_questions_as_in_moodle(cli
     attempt.refresh_from_db()
     assert attempt.state == Attempt.State.SUBMITTED
     assert attempt.score == Decimal("0.92")  # 2 of 3 pairs (2/3 mark) and a quarter mark
+
+
+@pytest.mark.urls("tests.quizzes.importing_urls")
+def test_the_import_preview_shows_distractors_and_the_skipped_description(client, admin_user):
+    client.force_login(admin_user)
+    client.cookies["django_language"] = "en"
+    category = qf.CategoryFactory(name="Xem trước")
+    response = client.post(
+        reverse("quizzes_import"),
+        {
+            "file": SimpleUploadedFile("moodle.gift.txt", DOCUMENTED),
+            "format": "gift",
+            "category": category.pk,
+        },
+    )
+    assert response.status_code == 302
+
+    with translation.override("en"):
+        page = " ".join(client.get(response["Location"]).content.decode().split())
+
+    assert "22 questions read from moodle.gift.txt" in page
+    assert page.count("(extra wrong option)") == 2
+    assert "→ không bắt buộc" in page
+    assert "Moodle reads it as a description" in page
+    assert not Question.objects.filter(category=category).exists()
