@@ -21,7 +21,8 @@ class VerifyCodeForm(forms.Form):
 
     def clean_code(self) -> str:
         code = "".join(self.cleaned_data["code"].split())
-        if "://" in code or code.startswith("/"):  # a pasted address: keep its last part
+        if "://" in code or code.startswith("/") or "/verify/" in code:
+            # A pasted address: keep its last part. Other slashes belong to a register number.
             code = code.rstrip("/").rsplit("/", 1)[-1]
         return code
 

@@ -215,3 +215,15 @@ def test_the_code_printed_under_the_qr_code_checks_the_certificate(client):
         "certificates:verify_code", args=[certificate.verification_code]
     )
     assert "Valid certificate." in result_card(response.content.decode())
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("prefix", ["https://lms.example.vn", "lms.example.vn", ""])
+def test_a_pasted_verification_address_still_leads_to_its_code(client, prefix):
+    certificate = issue()
+
+    response = check(client, f"{prefix}/learn/verify/{certificate.verification_code}/")
+
+    assert response.redirect_chain[-1][0] == reverse(
+        "certificates:verify_code", args=[certificate.verification_code]
+    )
