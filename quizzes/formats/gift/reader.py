@@ -41,6 +41,9 @@ from quizzes.scoring import QuestionType
 
 @dataclass(slots=True)
 class Reader:
+    """What reading a file has found so far, the category in force, and the ``@marks`` and
+    ``@options`` waiting for the next question."""
+
     questions: list[ParsedQuestion]
     errors: list[ParseError]
     notes: list[ParseError]
