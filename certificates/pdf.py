@@ -113,6 +113,21 @@ class Holder:
     score: str = ""
     start_date: str = ""
     end_date: str = ""
+    verification_code: str = ""  # printed under the QR code, for typing it in by hand
+
+
+CODE_GROUP = 4
+
+
+def readable_code(code: str) -> tuple[str, ...]:
+    """A verification code as printed under the QR code: groups of four characters on two
+    lines (``"AbCd EfGh IjKl"``, ``"MnOp QrSt Uv"``), which the verification form reads back
+    whatever the spaces."""
+    groups = [code[i : i + CODE_GROUP] for i in range(0, len(code), CODE_GROUP)]
+    if len(groups) <= 3:
+        return (" ".join(groups),) if groups else ()
+    half = (len(groups) + 1) // 2
+    return " ".join(groups[:half]), " ".join(groups[half:])
 
 
 def register_fonts(family: str) -> tuple[str, str, str]:
@@ -279,6 +294,7 @@ def render_certificate(design: Design, holder: Holder) -> bytes:
             design.verify_label,
             holder.serial,
             holder.verification_url,
+            holder.verification_code,
             *(design.motto or ()),
             *(s.name for s in design.signatories),
             *(s.title for s in design.signatories),
@@ -351,6 +367,9 @@ def _draw(
     qr_size = 74
     base = margin + 30
     draw_qr(canvas, holder.verification_url, margin + 34, base, qr_size)
+    code_size = 8.5
+    for number, line in enumerate(readable_code(holder.verification_code)):
+        page.centred(line, margin + 34 + qr_size / 2, base - 10 - number * 9.5, size=code_size)
     canvas.setFillColor(page.colour)
     canvas.setFont(page.bold, 10.5)
     canvas.drawString(
