@@ -21,6 +21,7 @@ from wagtail.snippets.views.snippets import CreateView, IndexView, SnippetViewSe
 
 from certificates import admin_views, exports
 from certificates.admin_forms import PRESETS, CertificateFilterSet, CertificateTemplateForm
+from certificates.admin_signers import CertificateSignerViewSet
 from certificates.conf import verification_url
 from certificates.models import Certificate, CertificateTemplate
 from courses.admin_inspect import LocalTimeInspectView
@@ -357,4 +358,5 @@ class CertificatesMenuGroup(ViewSetGroup):
         CertificateViewSet,
         CertificateTemplateViewSet,
         CompletionReportViewSet,
+        CertificateSignerViewSet,
     )

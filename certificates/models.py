@@ -385,3 +385,4 @@ class CertificateEvent(models.Model):
 
 
 from certificates.models_bulk import BulkDownload  # noqa: E402, F401
+from certificates.models_signing import CertificateSignature, CertificateSigner  # noqa: E402, F401

@@ -4,12 +4,13 @@ import unicodedata
 from datetime import date
 
 from django.core.files.uploadedfile import UploadedFile
-from django.db.models import F, QuerySet, Value
+from django.db.models import Exists, F, OuterRef, QuerySet, Value
 from django.db.models.functions import Replace, Upper
 from django.utils import timezone
 
 from certificates.expiry import is_expired
 from certificates.models import Certificate
+from courses.models import Enrollment
 
 EXPIRED = "expired"  # a public status, not a stored one: a valid certificate past its last day
 
@@ -19,7 +20,7 @@ _CODE = re.compile(r"[A-Za-z0-9_-]{1,40}")
 
 
 def certificates_of(*, user, include_history: bool = False) -> QuerySet[Certificate]:
-    certificates = Certificate.objects.filter(user=user).select_related("course")
+    certificates = Certificate.objects.filter(user=user).select_related("course", "signature")
     if not include_history:
         certificates = certificates.exclude(status=Certificate.Status.SUPERSEDED)
     return certificates.order_by("-issued_at", "-pk")
@@ -28,7 +29,11 @@ def certificates_of(*, user, include_history: bool = False) -> QuerySet[Certific
 def by_verification_code(code: str) -> Certificate | None:
     if not code or not _CODE.fullmatch(code):
         return None
-    return Certificate.objects.filter(verification_code=code).select_related("replaced_by").first()
+    return (
+        Certificate.objects.filter(verification_code=code)
+        .select_related("replaced_by", "signature")
+        .first()
+    )
 
 
 def serial_key(text: str) -> str:
@@ -57,7 +62,7 @@ def by_serial(text: str) -> Certificate | None:
     found = list(
         Certificate.objects.annotate(printed_serial_key=_stored_serial_key())
         .filter(printed_serial_key=key)
-        .select_related("replaced_by")[:2]
+        .select_related("replaced_by", "signature")[:2]
     )
     return found[0] if len(found) == 1 else None
 
@@ -73,7 +78,13 @@ def by_pdf_file(upload: UploadedFile) -> Certificate | None:
     digest = hashlib.sha256()
     for chunk in upload.chunks():
         digest.update(chunk)
-    return Certificate.objects.filter(pdf_sha256=digest.hexdigest()).first()
+    return by_pdf_sha256(digest.hexdigest())
+
+
+def by_pdf_sha256(hexdigest: str) -> Certificate | None:
+    if not hexdigest:
+        return None
+    return Certificate.objects.filter(pdf_sha256=hexdigest).select_related("signature").first()
 
 
 def public_status(certificate: Certificate | None, *, today: date | None = None) -> str:
@@ -85,3 +96,24 @@ def public_status(certificate: Certificate | None, *, today: date | None = None)
     if certificate.status == Certificate.Status.VALID and is_expired(certificate, today=today):
         return EXPIRED
     return certificate.status
+
+
+def pending_certificates(*, user) -> QuerySet[Enrollment]:
+    """The user's completed enrolments whose certificate is still being prepared (the issuing
+    task has not run yet, or waits for the signer)."""
+    return (
+        Enrollment.objects.filter(user=user, completed_at__isnull=False)
+        .filter(~Exists(Certificate.objects.filter(enrollment=OuterRef("pk"))))
+        .select_related("course")
+        .order_by("-completed_at", "-pk")
+    )
+
+
+def certificate_of_enrollment(enrollment: Enrollment) -> Certificate | None:
+    """The enrolment's current certificate, or None while it is being prepared."""
+    return (
+        Certificate.objects.filter(enrollment=enrollment)
+        .exclude(status=Certificate.Status.SUPERSEDED)
+        .order_by("-issued_at", "-pk")
+        .first()
+    )

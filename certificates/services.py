@@ -15,10 +15,17 @@ from django.utils.translation import gettext as _
 
 from certificates import exceptions
 from certificates.conf import verification_url
-from certificates.design import design_for, holder_for, sample_holder, template_for
+from certificates.design import design_from_template, holder_for, sample_holder, template_for
 from certificates.expiry import is_renewable, valid_until
-from certificates.models import Certificate, CertificateEvent, CertificateTemplate, SerialCounter
+from certificates.models import (
+    Certificate,
+    CertificateEvent,
+    CertificateSignature,
+    CertificateTemplate,
+    SerialCounter,
+)
 from certificates.pdf import MissingGlyph, render_certificate
+from certificates.signing import sign_pdf, signer_for_template
 from courses.conf import lms_settings
 from courses.models import Enrollment
 from courses.sites import absolute_url
@@ -60,6 +67,7 @@ def _record(certificate, action, actor, now, note="") -> None:
 
 def _create(*, enrollment, issued_by, now, replaces=None) -> Certificate:
     profile = getattr(enrollment.user, "delegate_profile", None)
+    template = template_for(enrollment.course)
     certificate = Certificate(
         serial=next_serial(enrollment=enrollment, year=timezone.localdate(now).year),
         verification_code=new_verification_code(),
@@ -84,21 +92,36 @@ def _create(*, enrollment, issued_by, now, replaces=None) -> Certificate:
         replaces=replaces,
         valid_until=valid_until(
             issued_on=timezone.localdate(now),
-            validity_months=template_for(enrollment.course).validity_months,
+            validity_months=template.validity_months,
         ),
     )
     try:
         # Certificates are drawn in the site's language, whoever clicks the button.
         with translation.override(settings.LANGUAGE_CODE):
-            pdf = render_certificate(design_for(enrollment.course), holder_for(certificate))
+            pdf = render_certificate(design_from_template(template), holder_for(certificate))
     except MissingGlyph as error:
         raise exceptions.CannotRender(
             _("The certificate font cannot draw “%(char)s” (U+%(code)04X) in “%(text)s”.")
             % {"char": error.char, "code": ord(error.char), "text": error.text}
         ) from error
+    # Signed before anything is stored: a signer that fails (SigningError) leaves nothing.
+    signer = signer_for_template(template)
+    signed = sign_pdf(pdf, config=signer, now=now) if signer else None
+    if signed is not None:
+        pdf = signed.data
     certificate.pdf_sha256 = hashlib.sha256(pdf).hexdigest()
     certificate.pdf.save(f"{certificate.verification_code}.pdf", ContentFile(pdf), save=False)
     certificate.save()
+    if signed is not None:
+        CertificateSignature.objects.create(
+            certificate=certificate,
+            signer=signer,
+            signer_name=signer.signer_name,
+            certificate_subject=signed.identity.subject[:500],
+            certificate_fingerprint=signed.identity.fingerprint,
+            signed_at=now,
+            timestamped=signed.timestamped,
+        )
     return certificate
 
 
@@ -222,8 +245,6 @@ def send_issued_email(*, certificate_id: int) -> None:
 
 def preview_pdf_response(template: CertificateTemplate) -> HttpResponse:
     """The admin's preview of a template: a PDF for a sample delegate."""
-    from certificates.design import design_from_template
-
     try:
         pdf = render_certificate(design_from_template(template), sample_holder(template.course))
     except MissingGlyph as error:

@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
-from certificates import selectors, services
+from certificates import selectors, services, signature_check
 from certificates.forms import MAX_PDF_BYTES, VerifyCodeForm, VerifyFileForm
 from certificates.ratelimit import allow
 from courses import uploads
@@ -22,7 +22,11 @@ def mine(request):
     return render(
         request,
         "certificates/mine.html",
-        {"certificates": certificates, "with_badges": badge_links(request, certificates)},
+        {
+            "certificates": certificates,
+            "with_badges": badge_links(request, certificates),
+            "pending": selectors.pending_certificates(user=request.user),
+        },
     )
 
 
@@ -105,7 +109,9 @@ def _verify_file(request):
             {"form": VerifyCodeForm(), "file_form": form},
             status=400,
         )
-    certificate = selectors.by_pdf_file(form.cleaned_data["file"])
+    upload = form.cleaned_data["file"]
+    result = signature_check.verify_pdf(b"".join(upload.chunks()))
+    certificate = result.certificate
     return render(
         request,
         "certificates/verify_result.html",
@@ -113,9 +119,45 @@ def _verify_file(request):
             "certificate": certificate,
             "status": selectors.public_status(certificate),
             "checked_file": True,
-            "file_message": _("This file is exactly the PDF that was issued.")
-            if certificate
-            else _("This file is not a certificate issued here, or it has been altered."),
+            "file_message": file_message(result),
+            "signature": result.signature,
+            "signature_message": signature_message(result.signature),
         },
         status=200 if certificate else 404,
     )
+
+
+def file_message(result) -> str:
+    if result.by_hash:
+        return _("This file is exactly the PDF that was issued.")
+    if result.certificate is not None:
+        return _("This file is not byte for byte the PDF that was issued.")
+    return _("This file is not a certificate issued here, or it has been altered.")
+
+
+def signature_message(check) -> str:
+    """What the uploaded file's digital signature proves, in a sentence."""
+    if check is None:
+        return ""
+    Verdict = signature_check.Verdict
+    signer = check.signer_name or check.signer_subject
+    messages = {
+        Verdict.VALID: _(
+            "Its digital signature is valid: signed by %(signer)s with a certificate of the "
+            "issuing agency, and not modified since it was signed."
+        ),
+        Verdict.MODIFIED: _(
+            "It carries a valid digital signature of %(signer)s, but the file was changed after "
+            "it was signed (for example saved again by a PDF reader)."
+        ),
+        Verdict.UNTRUSTED: _(
+            "It is signed by %(signer)s, but not with a certificate of an agency that issues "
+            "certificates here: the signature is not trusted."
+        ),
+        Verdict.BROKEN: _(
+            "It carries a digital signature, but the document was altered after it was signed."
+        ),
+        Verdict.UNSIGNED: _("It carries no digital signature."),
+        Verdict.UNREADABLE: _("Its digital signature could not be read."),
+    }
+    return messages[check.verdict] % {"signer": signer}

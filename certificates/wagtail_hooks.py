@@ -46,3 +46,17 @@ def register_bulk_download_urls():
     from certificates.views_bulk import bulk_urlpatterns
 
     return bulk_urlpatterns()
+
+
+@hooks.register("lms_completed_course_panel")
+def completed_course_certificate(request, enrollment):
+    """On a completed course's page: the certificate, or a note that it is being prepared."""
+    from django.template.loader import render_to_string
+
+    from certificates.selectors import certificate_of_enrollment
+
+    return render_to_string(
+        "certificates/includes/completion_certificate.html",
+        {"enrollment": enrollment, "certificate": certificate_of_enrollment(enrollment)},
+        request=request,
+    )

@@ -364,6 +364,8 @@ FAMILIES: list[tuple[str, Row]] = [
     ("wagtailsnippetchoosers_quizzes_*", Row("LLLOOOO")),
     # The register is read-only: nothing to add, edit or delete, even for administrators
     ("certificate_register:*", Row("LLLHHHH")),
+    # Signing keys: administrators only
+    ("certificate_signers:*", Row("LLLHHHO")),
     # Pages: the course's trainer edits it; the other trainer and HR are refused
     ("wagtailadmin_pages:*lock", per_course("LLLMMMM")),
     ("wagtailadmin_pages:set_page_position", per_course("LLLMMMM")),
@@ -562,11 +564,21 @@ def side_objects(world: World, side: CourseWorld, objects: dict) -> dict:
     }
 
 
+def signer_of(template):
+    from certificates.models import CertificateSigner
+
+    signer, _created = CertificateSigner.objects.get_or_create(
+        template=template, defaults={"kind": "pkcs12", "signer_name": "Nguyễn Văn An"}
+    )
+    return signer
+
+
 PK_BY_NAMESPACE = {
     "cohorts": lambda world, side, objects: side.cohort.pk,
     "enrollments": lambda world, side, objects: side.enrollment.pk,
     "attempts": lambda world, side, objects: side.attempt.pk,
     "certificate_register": lambda world, side, objects: side.certificate.pk,
+    "certificate_signers": lambda world, side, objects: signer_of(side.template).pk,
     "wagtailsnippets_certificates_certificatetemplate": lambda w, side, o: side.template.pk,
     "wagtailsnippetchoosers_certificates_certificatetemplate": lambda w, side, o: side.template.pk,
     "wagtailsnippets_quizzes_question": lambda world, side, objects: side.question.pk,

@@ -34,3 +34,15 @@ def nonce_attr(context) -> str:
     """
     nonce = request_nonce(context.get("request"))
     return format_html('nonce="{}"', nonce) if nonce else ""
+
+
+@register.simple_tag(takes_context=True)
+def completed_course_panels(context, enrollment) -> str:
+    """What other apps show on a completed course's page (the ``lms_completed_course_panel``
+    hook: a function of the request and the enrolment returning HTML), e.g. the certificate."""
+    from django.utils.safestring import mark_safe
+    from wagtail import hooks
+
+    request = context.get("request")
+    parts = (hook(request, enrollment) for hook in hooks.get_hooks("lms_completed_course_panel"))
+    return mark_safe("".join(str(part) for part in parts if part))  # noqa: S308 (hooks' HTML)

@@ -454,6 +454,7 @@ def test_the_certificates_menu_follows_permissions(hr, trainer):
         "Register",
         "Templates",
         "Completion report",
+        "Digital signatures",  # signing keys: administrators only
     ]
     assert menu_labels(trainer)["Certificates"] == ["Templates", "Completion report"]
 
