@@ -82,7 +82,7 @@ def answers_from_json(payload: Any) -> tuple[dict[int, Any], dict[int, int]]:
 
 def flags_from_post(post: QueryDict, questions) -> dict[int, bool]:
     """The "flag for review" boxes of the page's questions: an unticked box posts nothing."""
-    return {question.position: post.get(f"flag{question.position}") == "1" for question in questions}
+    return {q.position: post.get(f"flag{q.position}") == "1" for q in questions}
 
 
 def flags_from_json(payload: Any) -> dict[int, bool]:

@@ -87,16 +87,10 @@
       });
     }
 
+    // Moving the item in the page releases the handle's pointer capture, so the document
+    // follows the pointer until it is lifted.
     function dragByHandle(item, handle) {
-      var dragging = false;
-      handle.addEventListener("pointerdown", function (event) {
-        dragging = true;
-        handle.setPointerCapture(event.pointerId);
-        item.classList.add("sortable__item--dragging");
-        event.preventDefault();
-      });
-      handle.addEventListener("pointermove", function (event) {
-        if (!dragging) return;
+      function follow(event) {
         var before = null;
         Array.prototype.some.call(list.children, function (other) {
           if (other === item) return false;
@@ -105,15 +99,21 @@
           return false;
         });
         if (item.nextElementSibling !== before) list.insertBefore(item, before);
-      });
+      }
       function drop() {
-        if (!dragging) return;
-        dragging = false;
+        document.removeEventListener("pointermove", follow);
+        document.removeEventListener("pointerup", drop);
+        document.removeEventListener("pointercancel", drop);
         item.classList.remove("sortable__item--dragging");
         commit(item);
       }
-      handle.addEventListener("pointerup", drop);
-      handle.addEventListener("pointercancel", drop);
+      handle.addEventListener("pointerdown", function (event) {
+        event.preventDefault();
+        item.classList.add("sortable__item--dragging");
+        document.addEventListener("pointermove", follow);
+        document.addEventListener("pointerup", drop);
+        document.addEventListener("pointercancel", drop);
+      });
     }
 
     draw();
