@@ -81,8 +81,14 @@ def answers_from_json(payload: Any) -> tuple[dict[int, Any], dict[int, int]]:
 
 
 def flags_from_post(post: QueryDict, questions) -> dict[int, bool]:
-    """The "flag for review" boxes of the page's questions: an unticked box posts nothing."""
-    return {q.position: post.get(f"flag{q.position}") == "1" for q in questions}
+    """The "flag for review" boxes of the page's questions that differ from the stored flags
+    (an unticked box posts nothing): a page posted without changing one writes none."""
+    posted = {q.position: post.get(f"flag{q.position}") == "1" for q in questions}
+    return {
+        q.position: posted[q.position]
+        for q in questions
+        if posted[q.position] != q.response.flagged
+    }
 
 
 def flags_from_json(payload: Any) -> dict[int, bool]:
