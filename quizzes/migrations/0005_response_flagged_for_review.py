@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('quizzes', '0003_assign_question_categories_to_courses'),
+        ('quizzes', '0004_short_answer_wildcards_and_matching_distractors'),
     ]
 
     operations = [
