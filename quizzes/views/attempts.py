@@ -283,7 +283,7 @@ def review(request, attempt_id: int):
         return HttpResponseRedirect(_attempt_url(attempt))
     options, items, overall = selectors.review(attempt=attempt, now=timezone.now())
     status = selectors.quiz_status(quiz=attempt.quiz, user=request.user)
-    course = attempt.quiz.get_course(request)
+    course = attempt.quiz.get_course()
     outline = course_selectors.course_outline(
         course=course,
         enrollment=course_selectors.enrollment_for(user=request.user, course=course),
