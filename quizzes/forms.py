@@ -61,9 +61,13 @@ def answers_from_json(payload: Any) -> tuple[dict[int, Any], dict[int, int]]:
     """``{"answers": {"<position>": value}, "revisions": {"<position>": n}}`` from autosave or
     the API. Raises ``ValueError`` if it is not shaped like that, ``NotInAttempt`` for a position
     no attempt can have."""
-    if not isinstance(payload, dict) or not isinstance(payload.get("answers"), dict):
+    if not isinstance(payload, dict):
+        raise ValueError("not an object")
+    # Flags alone (quizzes.forms.flags_from_json) need no answers.
+    answers_in = payload.get("answers", {} if "flags" in payload else None)
+    if not isinstance(answers_in, dict):
         raise ValueError("answers missing")
-    answers = {int(position): value for position, value in payload["answers"].items()}
+    answers = {int(position): value for position, value in answers_in.items()}
     if any(not 0 <= position <= MAX_POSITION for position in answers):
         raise NotInAttempt()
     revisions_in = payload.get("revisions") or {}
@@ -74,3 +78,29 @@ def answers_from_json(payload: Any) -> tuple[dict[int, Any], dict[int, int]]:
     except OverflowError:  # JSON's 1e999 is infinity
         raise ValueError("revisions must be whole numbers") from None
     return answers, revisions
+
+
+def flags_from_post(post: QueryDict, questions) -> dict[int, bool]:
+    """The "flag for review" boxes of the page's questions that differ from the stored flags
+    (an unticked box posts nothing): a page posted without changing one writes none."""
+    posted = {q.position: post.get(f"flag{q.position}") == "1" for q in questions}
+    return {
+        q.position: posted[q.position]
+        for q in questions
+        if posted[q.position] != q.response.flagged
+    }
+
+
+def flags_from_json(payload: Any) -> dict[int, bool]:
+    """``{"flags": {"<position>": true|false}}``, optional beside the answers. Raises
+    ``ValueError`` if it is not shaped like that, ``NotInAttempt`` for a position no attempt
+    can have."""
+    flags_in = payload.get("flags") if isinstance(payload, dict) else None
+    if flags_in is None:
+        return {}
+    if not isinstance(flags_in, dict) or not all(isinstance(v, bool) for v in flags_in.values()):
+        raise ValueError("flags must map positions to true or false")
+    flags = {int(position): flagged for position, flagged in flags_in.items()}
+    if any(not 0 <= position <= MAX_POSITION for position in flags):
+        raise NotInAttempt()
+    return flags

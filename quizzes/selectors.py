@@ -6,7 +6,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Q
+from django.db.models import BooleanField, ExpressionWrapper, Q
 
 from quizzes.keys import key_from_snapshot, public_view
 from quizzes.models import Attempt, QuizPage, Response
@@ -105,8 +105,33 @@ def page_questions(*, attempt: Attempt, page: int) -> list[QuestionOnPage]:
     ]
 
 
-def answered_positions(attempt: Attempt) -> set[int]:
-    return set(attempt.responses.filter(answer__isnull=False).values_list("position", flat=True))
+@dataclass(frozen=True, slots=True)
+class QuestionState:
+    """A question's place and state in the quiz navigation panel and the summary."""
+
+    position: int
+    page: int  # 1-based, as in the page's URL
+    answered: bool
+    flagged: bool
+
+    @property
+    def number(self) -> int:
+        return self.position + 1
+
+
+def question_states(attempt: Attempt) -> list[list[QuestionState]]:
+    """Every question of the attempt by page, answered or not and flagged or not (one query)."""
+    rows = attempt.responses.annotate(
+        answered=ExpressionWrapper(Q(answer__isnull=False), output_field=BooleanField())
+    ).values_list("position", "answered", "flagged")
+    states = {position: (answered, flagged) for position, answered, flagged in rows}
+    return [
+        [
+            QuestionState(position, page, *states.get(position, (False, False)))
+            for position in positions
+        ]
+        for page, positions in enumerate(attempt.pages, start=1)
+    ]
 
 
 @dataclass

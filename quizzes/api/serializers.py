@@ -13,7 +13,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from courses.api.serializers import absolute_url, full_name, rich_text
-from quizzes.forms import answers_from_json
+from quizzes.forms import answers_from_json, flags_from_json
 from quizzes.models import Attempt, Question, QuizPage
 from quizzes.review import review_options
 
@@ -160,6 +160,11 @@ class AttemptQuestionSerializer(serializers.Serializer):
     question = QuestionViewSerializer(source="view", read_only=True)
     answer = AnyField(source="response.answer", read_only=True, allow_null=True)
     revision = serializers.IntegerField(source="response.revision", read_only=True)
+    flagged = serializers.BooleanField(
+        source="response.flagged",
+        read_only=True,
+        help_text=_("Flagged for review by you (set it when saving)."),
+    )
 
 
 class AttemptPageSerializer(serializers.Serializer):
@@ -202,16 +207,25 @@ class SaveAnswersSerializer(serializers.Serializer):
         required=False,
         help_text=_("The revision of each answer as you last saw it, by position."),
     )
+    flags = serializers.DictField(
+        child=serializers.BooleanField(),
+        required=False,
+        help_text=_(
+            'Flags for review to set (true) or clear (false), by position, e.g. {"2": true}. '
+            "With flags, answers may be left out."
+        ),
+    )
 
     def to_internal_value(self, data):
         try:
             answers, revisions = answers_from_json(data)
+            flags = flags_from_json(data)
         except (ValueError, TypeError, AttributeError):
             raise serializers.ValidationError(
                 {"answers": [_("The answers could not be read. Please try again.")]},
                 code="unreadable_answers",
             ) from None
-        return {"answers": answers, "revisions": revisions}
+        return {"answers": answers, "revisions": revisions, "flags": flags}
 
 
 class SaveResultSerializer(serializers.Serializer):
@@ -226,6 +240,9 @@ class SaveResultSerializer(serializers.Serializer):
         help_text=_("Positions refused: a newer answer was saved elsewhere."),
     )
     revisions = serializers.DictField(child=serializers.IntegerField(), read_only=True)
+    flags = serializers.SerializerMethodField(
+        help_text=_("The flags set or cleared by this request, by position.")
+    )
     deadline = serializers.DateTimeField(source="deadline_at", read_only=True, allow_null=True)
     server_time = serializers.SerializerMethodField()
 
@@ -236,6 +253,11 @@ class SaveResultSerializer(serializers.Serializer):
         data = super().to_representation(result)
         data["revisions"] = {str(k): v for k, v in result.revisions.items()}
         return data
+
+    @extend_schema_field({"type": "object", "additionalProperties": {"type": "boolean"}})
+    def get_flags(self, result) -> dict[str, bool]:
+        # Set apart from the answers (quizzes.services.flag_questions): the view passes them.
+        return {str(k): v for k, v in self.context.get("flags", {}).items()}
 
 
 class QuizStatusSerializer(serializers.Serializer):

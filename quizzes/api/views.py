@@ -159,7 +159,10 @@ class AttemptAPIViewSet(APIViewSetMixin, viewsets.ReadOnlyModelViewSet):
             answers=data["answers"],
             seen_revisions=data["revisions"],
         )
-        return Response(serializers.SaveResultSerializer(result).data)
+        flags = services.flag_questions(
+            attempt_id=attempt.pk, user=request.user, flags=data["flags"]
+        )
+        return Response(serializers.SaveResultSerializer(result, context={"flags": flags}).data)
 
     @extend_schema(
         summary=_("Submit the attempt for scoring"),

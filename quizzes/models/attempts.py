@@ -106,6 +106,9 @@ class Response(models.Model):
     choice_order = models.JSONField(default=list)  # choice ids in the order shown
     answer = models.JSONField(_("answer"), null=True, blank=True)
     revision = models.PositiveIntegerField(default=0)  # bumped on every save: stale pages lose
+    # The delegate's own note to come back to this question before submitting. A database
+    # default too: the demo loader inserts answers in bulk without naming this column.
+    flagged = models.BooleanField(_("flagged for review"), default=False, db_default=False)
     answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
     earned = models.DecimalField(
         _("marks earned"), max_digits=9, decimal_places=4, null=True, blank=True

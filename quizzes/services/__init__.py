@@ -11,6 +11,7 @@ from quizzes.services.attempts import (
     start_attempt,
     submit_attempt,
 )
+from quizzes.services.flags import flag_questions
 from quizzes.services.grading import RegradeChange, grade_response, regrade_quiz
 from quizzes.services.versions import choices_in_order, current_versions, snapshot_of
 
@@ -21,6 +22,7 @@ __all__ = [
     "close_overdue_attempts",
     "current_versions",
     "deadline_for",
+    "flag_questions",
     "grade_response",
     "is_overdue",
     "quiz_grade",

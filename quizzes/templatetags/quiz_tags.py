@@ -18,3 +18,12 @@ def rank_of(order, item_id):
         return list(order).index(item_id) + 1
     except (TypeError, ValueError):
         return None
+
+
+@register.filter
+def is_in(value, collection):
+    """``{% with chosen=choice.id|is_in:item.chosen %}``: membership, for a ``with``."""
+    try:
+        return value in collection
+    except TypeError:
+        return False

@@ -15,11 +15,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from courses import selectors as course_selectors
 from courses.exceptions import LMSError
 from courses.throttling import throttled
 from courses.views.access import login_required
 from quizzes import exceptions, selectors, services
-from quizzes.forms import answers_from_json, answers_from_post
+from quizzes.forms import answers_from_json, answers_from_post, flags_from_json, flags_from_post
 from quizzes.models import Attempt, QuizPage
 
 UNREADABLE_ANSWERS = gettext_lazy("The answers could not be read. Please try again.")
@@ -37,6 +38,17 @@ JS_MESSAGES = {
     ),
     "offline": gettext_lazy("Not saved yet: you may be offline. Retrying in %(seconds)s s."),
     "ordering": gettext_lazy("Give each item a different position."),
+    "waiting": gettext_lazy(
+        "No connection. Your answers are kept on this device; the quiz will continue by itself "
+        "when the connection is back."
+    ),
+    "answered": gettext_lazy("answered"),
+    "not_answered": gettext_lazy("not answered"),
+    "flagged": gettext_lazy("flagged"),
+    "words": gettext_lazy("Words: %(count)s"),
+    "move_up": gettext_lazy("Move “%(item)s” up"),
+    "move_down": gettext_lazy("Move “%(item)s” down"),
+    "moved": gettext_lazy("“%(item)s” is now at position %(position)s of %(count)s."),
     "minutes_left": gettext_lazy("%(minutes)s minutes left."),
     "one_minute_left": gettext_lazy("1 minute left."),
     "seconds_left": gettext_lazy("%(seconds)s seconds left."),
@@ -61,6 +73,19 @@ def _page_number(request, attempt) -> int:
 
 def _attempt_url(attempt, page: int = 0) -> str:
     return f"{reverse('quizzes:attempt', args=[attempt.pk])}?page={page + 1}"
+
+
+def _question_url(attempt, number: str) -> str | None:
+    """The attempt page holding question ``number`` (1-based), scrolled to it; None if the
+    attempt has no such question."""
+    try:
+        position = int(number) - 1
+    except ValueError:
+        return None
+    for page, positions in enumerate(attempt.pages):
+        if position in positions:
+            return f"{_attempt_url(attempt, page)}#question-{position + 1}"
+    return None
 
 
 def _wants_json(request) -> bool:
@@ -104,6 +129,7 @@ def attempt_page(request, attempt_id: int):
             "attempt": attempt,
             "quiz": attempt.quiz,
             "questions": selectors.page_questions(attempt=attempt, page=page),
+            "states": selectors.question_states(attempt),
             "page_index": page,
             "page_count": len(attempt.pages),
             "now": timezone.now(),
@@ -129,10 +155,13 @@ def _save_json(request, attempt_id: int) -> JsonResponse:
     """attempt.js's autosave, the busiest request of a quiz: the service's locked read of the
     attempt, filtered by user, is the only one (someone else's attempt raises DoesNotExist)."""
     try:
-        answers, revisions = answers_from_json(_json_body(request))
+        body = _json_body(request)
+        answers, revisions = answers_from_json(body)
+        flags = flags_from_json(body)
         result = services.save_answers(
             attempt_id=attempt_id, user=request.user, answers=answers, seen_revisions=revisions
         )
+        flags = services.flag_questions(attempt_id=attempt_id, user=request.user, flags=flags)
     except Attempt.DoesNotExist:
         raise Http404 from None
     except (ValueError, TypeError):
@@ -146,6 +175,7 @@ def _save_json(request, attempt_id: int) -> JsonResponse:
             "saved": result.saved,
             "stale": result.stale,
             "revisions": {str(k): v for k, v in result.revisions.items()},
+            "flags": {str(k): v for k, v in flags.items()},
             "deadline": result.deadline_at.isoformat() if result.deadline_at else None,
             "server_time": timezone.now().isoformat(),
         }
@@ -170,6 +200,9 @@ def _save_form(request, attempt_id: int) -> HttpResponseRedirect:
         answers, revisions = answers_from_post(request.POST, questions)
         result = services.save_answers(
             attempt_id=attempt.pk, user=request.user, answers=answers, seen_revisions=revisions
+        )
+        services.flag_questions(
+            attempt_id=attempt.pk, user=request.user, flags=flags_from_post(request.POST, questions)
         )
     except (ValueError, TypeError):
         messages.error(request, UNREADABLE_ANSWERS)
@@ -200,6 +233,8 @@ def _save_form(request, attempt_id: int) -> HttpResponseRedirect:
     goto = request.POST.get("goto", "")
     if goto == "summary":
         return HttpResponseRedirect(reverse("quizzes:summary", args=[attempt.pk]))
+    if goto.startswith("q"):  # a question of the navigation panel: its page, at the question
+        return HttpResponseRedirect(_question_url(attempt, goto[1:]) or _attempt_url(attempt, page))
     try:
         target = int(goto) - 1
     except ValueError:
@@ -212,12 +247,9 @@ def summary(request, attempt_id: int):
     attempt = _attempt_or_404(request, attempt_id)
     if not attempt.is_open:
         return HttpResponseRedirect(reverse("quizzes:review", args=[attempt.pk]))
-    answered = selectors.answered_positions(attempt)
-    pages = [
-        [{"number": p + 1, "answered": p in answered} for p in positions]
-        for positions in attempt.pages
-    ]
-    total = sum(len(positions) for positions in attempt.pages)
+    pages = selectors.question_states(attempt)
+    states = [state for page in pages for state in page]
+    answered = sum(state.answered for state in states)
     return render(
         request,
         "quizzes/summary.html",
@@ -225,8 +257,9 @@ def summary(request, attempt_id: int):
             "attempt": attempt,
             "quiz": attempt.quiz,
             "pages": pages,
-            "answered_count": len(answered),
-            "unanswered_count": total - len(answered),
+            "answered_count": answered,
+            "unanswered_count": len(states) - answered,
+            "flagged_count": sum(state.flagged for state in states),
             "now": timezone.now(),
         },
     )
@@ -250,6 +283,13 @@ def review(request, attempt_id: int):
         return HttpResponseRedirect(_attempt_url(attempt))
     options, items, overall = selectors.review(attempt=attempt, now=timezone.now())
     status = selectors.quiz_status(quiz=attempt.quiz, user=request.user)
+    course = attempt.quiz.get_course()
+    outline = course_selectors.course_outline(
+        course=course,
+        enrollment=course_selectors.enrollment_for(user=request.user, course=course),
+        current=attempt.quiz,
+        request=request,
+    )
     return render(
         request,
         "quizzes/review.html",
@@ -260,5 +300,9 @@ def review(request, attempt_id: int):
             "items": items,
             "overall_feedback": overall,
             "status": status,
+            "passed_before": any(
+                other.passed and other.number < attempt.number for other in status.attempts
+            ),
+            "outline": outline,
         },
     )

@@ -1,9 +1,10 @@
 """Journey 1: a delegate, on a phone and in Vietnamese, from sign-up to a certificate.
 
-They sign up, join their cohort with its code, read every module, fail the quiz, pass it on the
-second attempt (reloading the page and losing the connection on the way, without losing an
-answer), and download a certificate that carries their name with every tone mark. Each screen is
-checked with axe and saved under artifacts/screenshots/test_delegate_journey/.
+They sign up, join their cohort with its code (the next step is on the first screen), read every
+module, fail the quiz, pass it on the second attempt (reloading the page and losing the
+connection on the way, even while pressing "Next page", without losing an answer), and download a
+certificate that carries their name with every tone mark. Each screen is checked with axe and
+saved under artifacts/screenshots/test_delegate_journey/.
 """
 
 import io
@@ -126,6 +127,18 @@ def confirmation_link(address: str) -> str:
     return match.group(1)
 
 
+def open_menu(page: Page) -> None:
+    """On a phone the header's links fold behind the menu button."""
+    page.get_by_role("button", name="Trình đơn").click()
+    expect(page.get_by_role("button", name="Trình đơn")).to_have_attribute("aria-expanded", "true")
+
+
+def assert_header_fits_one_row(page: Page) -> None:
+    brand = page.get_by_role("link", name="Tập huấn thông tin đối ngoại").bounding_box()
+    toggle = page.get_by_role("button", name="Trình đơn").bounding_box()
+    assert abs(brand["y"] + brand["height"] / 2 - (toggle["y"] + toggle["height"] / 2)) < 20
+
+
 def join_cohort(page: Page, screen) -> None:
     page.get_by_role("link", name="Nhập mã ghi danh").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Tham gia lớp tập huấn")
@@ -133,7 +146,12 @@ def join_cohort(page: Page, screen) -> None:
     screen("join-cohort")
     page.get_by_role("button", name="Tham gia").click()
     expect(page.get_by_role("status")).to_contain_text("Hội nghị 14 tỉnh trung du")
+    # The next step is on the phone's first screen, under a header of one row.
+    expect(page.get_by_role("link", name="Bắt đầu khóa học")).to_be_in_viewport()
+    assert_header_fits_one_row(page)
     screen("course-enrolled")
+    open_menu(page)
+    screen("menu-open")
 
 
 def sign_out_and_back_in(page: Page, login, screen) -> None:
@@ -199,7 +217,22 @@ def pass_the_quiz(page: Page, screen) -> None:
     expect(page.get_by_label("Đồng bộ")).to_be_checked()
     expect(page.get_by_label("Bị động")).not_to_be_checked()
 
+    # Offline, "Next page" keeps the page and says it will go on; back online, it does.
+    page.context.set_offline(True)
+    page.get_by_label("Bị động").check()
     page.get_by_role("button", name="Trang sau").click()
+    expect(page.get_by_role("alert")).to_contain_text("Mất kết nối mạng")
+    expect(page).to_have_url(re.compile(r"page=1$"))
+    expect(page.get_by_label("Bị động")).to_be_checked()
+    screen("attempt-2-offline-next-page")
+    page.context.set_offline(False)
+    expect(page).to_have_url(re.compile(r"page=2$"))
+    page.get_by_role("button", name="Trang trước").click()
+    expect(page.get_by_label("Bị động")).to_be_checked()  # the server has it
+    page.get_by_label("Bị động").uncheck()
+    expect(status).to_have_text(SAVED)
+    page.get_by_role("button", name="Trang sau").click()
+
     answer = page.get_by_label("Câu trả lời của bạn")
     expect(answer).to_have_value("")
     page.context.set_offline(True)
@@ -219,9 +252,11 @@ def pass_the_quiz(page: Page, screen) -> None:
 
 
 def collect_certificate(page: Page, screen, download_to) -> bytes:
+    open_menu(page)
     page.get_by_role("link", name="Khóa học của tôi").click()
     expect(page.get_by_role("heading", name="Đã hoàn thành")).to_be_visible()
     screen("my-training-completed")
+    open_menu(page)
     main_menu = page.get_by_role("navigation", name="Điều hướng chính")
     main_menu.get_by_role("link", name="Giấy chứng nhận").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Giấy chứng nhận của tôi")
@@ -237,6 +272,7 @@ def pdf_text(pdf: bytes) -> str:
 
 def verify_publicly(page: Page, screen) -> None:
     verify_url = page.locator("a[href^='/learn/verify/']").first.get_attribute("href")
+    open_menu(page)
     page.get_by_role("button", name="Đăng xuất").click()
     page.goto(verify_url)
     expect(page.get_by_text("Giấy chứng nhận hợp lệ.", exact=True)).to_be_visible()

@@ -14,6 +14,8 @@
   var statusEl = root.querySelector("[data-save-status]");
   var csrf = form.querySelector("input[name=csrfmiddlewaretoken]").value;
   var dirty = {};          // position -> true while a change is not yet on the server
+  var flags = {};          // position -> flagged, while the change is not yet on the server
+  var waitingFor;          // the button pressed while offline: pressed again once back online
   var inFlight = false;
   var retryDelay = 0;
   var timerHandle = null;
@@ -115,7 +117,7 @@
   function save() {
     window.clearTimeout(debounceHandle);
     var positions = Object.keys(dirty);
-    if (inFlight || !positions.length) return;
+    if (inFlight || (!positions.length && !Object.keys(flags).length && waitingFor === undefined)) return;
     var answers = {};
     var revisions = {};
     positions.forEach(function (position) {
@@ -125,14 +127,16 @@
       answers[position] = answer.value;
       revisions[position] = parseInt(revisionInput(position).value, 10);
     });
-    if (!Object.keys(answers).length) return;
+    var sentFlags = flags;
+    flags = {};
+    if (!Object.keys(answers).length && !Object.keys(sentFlags).length && waitingFor === undefined) return;
     inFlight = true;
     setStatus(t("saving"));
     fetch(saveUrl, {
       method: "POST",
       credentials: "same-origin",
       headers: { "Content-Type": "application/json", "X-CSRFToken": csrf, "Accept": "application/json" },
-      body: JSON.stringify({ answers: answers, revisions: revisions })
+      body: JSON.stringify({ answers: answers, revisions: revisions, flags: sentFlags })
     }).then(function (response) {
       var isJson = (response.headers.get("Content-Type") || "").indexOf("application/json") === 0;
       if (response.redirected || (response.ok && !isJson)) {
@@ -163,26 +167,40 @@
         } else {
           setStatus(t("saved", { time: new Date().toLocaleTimeString(document.documentElement.lang) }));
         }
-        if (Object.keys(dirty).length) save();
+        if (Object.keys(dirty).length || Object.keys(flags).length) save();
+        else if (waitingFor !== undefined) continueNavigation();
       } else if (result.body.review_url) {  // submitted, or time ran out: show the result
         storeBackup({});
         window.location.assign(result.body.review_url || root.dataset.reviewUrl);
       } else if (result.status === 400) {
         Object.keys(answers).forEach(function (position) { delete dirty[position]; });
         setStatus(result.body.message || t("not_saved"), true);
+        if (waitingFor !== undefined) continueNavigation();  // the server's page says what is wrong
       } else if (result.status === 401 || result.status === 403) {
+        unsent(sentFlags);
         setStatus(t("signed_out"), true);
+        if (waitingFor !== undefined) continueNavigation();  // to the sign-in page; answers kept here
       } else if (result.status === 429 && result.retryAfter > 0) {
         // Too many saves: say so in the server's words and try again when it says; answers stay.
+        unsent(sentFlags);
         setStatus(result.body.message || t("not_saved"), true);
         window.clearTimeout(timerHandle);
         timerHandle = window.setTimeout(save, result.retryAfter * 1000);
       } else {
+        unsent(sentFlags);
         retry();
       }
     }).catch(function () {
       inFlight = false;
+      unsent(sentFlags);
       retry();
+    });
+  }
+
+  // Flags the server did not take go again with the next save (a newer click on the same flag wins).
+  function unsent(sentFlags) {
+    Object.keys(sentFlags).forEach(function (position) {
+      if (!(position in flags)) flags[position] = sentFlags[position];
     });
   }
 
@@ -193,10 +211,51 @@
     timerHandle = window.setTimeout(save, retryDelay);
   }
 
+  function isAnswered(value) {
+    if (value === null || value === undefined) return false;
+    if (typeof value === "string") return value.trim() !== "";
+    if (Array.isArray(value)) return value.length > 0;
+    if (typeof value === "object") {
+      return Object.keys(value).some(function (key) { return isAnswered(value[key]); });
+    }
+    return true;
+  }
+
+  // The navigation panel's button for a question: its look and the state a screen reader reads.
+  function showState(position) {
+    var button = form.querySelector("[data-qnav-position='" + position + "']");
+    var fieldset = form.querySelector("fieldset[data-position='" + position + "']");
+    if (!button || !fieldset) return;
+    var answer = readAnswer(fieldset);
+    var answered = answer.ok && isAnswered(answer.value);
+    var flagged = fieldset.querySelector("[data-flag]").checked;
+    button.classList.toggle("qnav__button--answered", answered);
+    button.classList.toggle("qnav__button--flagged", flagged);
+    button.querySelector("[data-qnav-state]").textContent =
+      ", " + t(answered ? "answered" : "not_answered") + (flagged ? ", " + t("flagged") : "");
+  }
+
+  function countWords(fieldset) {
+    var counter = fieldset.querySelector("[data-word-count]");
+    var field = fieldset.querySelector("textarea");
+    if (!counter || !field) return;
+    var words = field.value.trim() ? field.value.trim().split(/\s+/).length : 0;
+    counter.textContent = t("words", { count: words });
+  }
+
   function onChange(event) {
     var fieldset = event.target.closest("fieldset.question");
     if (!fieldset) return;
     var position = fieldset.dataset.position;
+    if (event.target.matches("[data-flag]")) {
+      if (event.type !== "change") return;
+      flags[position] = event.target.checked;
+      showState(position);
+      window.clearTimeout(debounceHandle);
+      debounceHandle = window.setTimeout(save, 300);
+      return;
+    }
+    countWords(fieldset);
     var answer = readAnswer(fieldset);
     if (!answer.ok) {
       setStatus(t("ordering"), true);
@@ -204,20 +263,53 @@
     }
     dirty[position] = true;
     backUp(position, answer.value);
+    showState(position);
     window.clearTimeout(debounceHandle);
     debounceHandle = window.setTimeout(save, event.type === "input" ? 1200 : 300);
   }
 
+  // Offline, a page button does not leave for the browser's error screen: the answers stay on
+  // this device, the page says it waits, and the button is pressed again once a save gets through.
+  var offlineNotice = root.querySelector("[data-offline-notice]");
+
+  function continueNavigation() {
+    var submitter = waitingFor;
+    waitingFor = undefined;
+    if (offlineNotice) offlineNotice.hidden = true;
+    form.dataset.submitting = "1";
+    if (form.requestSubmit) form.requestSubmit(submitter);
+    else form.submit();
+  }
+
+  function onSubmit(event) {
+    if (form.dataset.submitting) return;  // confirmed online, or time is up
+    if (navigator.onLine !== false && !retryDelay) {
+      form.dataset.submitting = "1";
+      return;
+    }
+    event.preventDefault();
+    waitingFor = event.submitter || null;
+    if (offlineNotice) {
+      offlineNotice.textContent = t("waiting");
+      offlineNotice.hidden = false;
+    }
+    save();
+  }
+
   form.addEventListener("change", onChange);
   form.addEventListener("input", onChange);
+  form.addEventListener("submit", onSubmit);
   window.addEventListener("online", function () { retryDelay = 0; save(); });
   window.addEventListener("beforeunload", function (event) {
-    if (Object.keys(dirty).length && !form.dataset.submitting) {
+    if ((Object.keys(dirty).length || waitingFor !== undefined) && !form.dataset.submitting) {
       event.preventDefault();
       event.returnValue = "";
     }
   });
-  form.addEventListener("submit", function () { form.dataset.submitting = "1"; });
+  // Back to a page kept in the browser's memory: show what the server has now, not what was here.
+  window.addEventListener("pageshow", function (event) {
+    if (event.persisted) window.location.reload();
+  });
 
   // Answers typed but not confirmed by the server before a reload or a lost connection come back.
   var backup = loadBackup();
@@ -230,6 +322,9 @@
       return;
     }
     writeAnswer(fieldset, backup[position].value);
+    fieldset.dispatchEvent(new Event("lms:answer-restored"));  // ordering.js redraws its list
+    countWords(fieldset);
+    showState(position);
     dirty[position] = true;
   });
   if (Object.keys(dirty).length) save();
