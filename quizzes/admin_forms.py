@@ -6,6 +6,8 @@ from wagtail.admin.forms import WagtailAdminModelForm
 
 from courses.admin_forms import ScopedModelFormMixin
 from quizzes.keys import validate_snapshot
+from quizzes.question_types import without_unused_fields
+from quizzes.scoring import QuestionType
 
 
 class QuestionCategoryAdminForm(ScopedModelFormMixin, WagtailAdminModelForm):
@@ -16,7 +18,27 @@ class QuestionCategoryAdminForm(ScopedModelFormMixin, WagtailAdminModelForm):
 class QuestionAdminForm(ScopedModelFormMixin, WagtailAdminModelForm):
     """The question editor. Beyond field validation, the question as a whole must make sense
     (a right choice, matches for every item, ...): ``quizzes.keys.validate_snapshot`` decides,
-    as it does for imports and the API."""
+    as it does for imports and the API.
+
+    Only the fields of the chosen type count: the others are put back to their defaults before
+    validation (``quizzes.question_types``), so the form works the same with the script that
+    hides them and without it."""
+
+    class Media:
+        js = ["quizzes/question_form.js"]
+        css = {"all": ["quizzes/admin.css"]}
+
+    def __init__(self, data=None, *args, **kwargs):
+        if data is None:
+            data = kwargs.pop("data", None)
+        if data is not None:
+            data = without_unused_fields(data)
+        super().__init__(data, *args, **kwargs)
+        type_field = self.fields.get("type")
+        if type_field is not None:
+            type_field.widget.attrs["data-question-type-select"] = ""
+            if self.instance.pk is None and not self.initial.get("type"):
+                self.initial["type"] = QuestionType.SINGLE.value
 
     def snapshot(self) -> dict:
         data = self.cleaned_data

@@ -11,9 +11,17 @@ from wagtail.fields import RichTextField
 from wagtail.models import Orderable
 from wagtail.search import index
 
+from quizzes.question_types import CHOICE_FIELD_TYPES, QUESTION_FIELD_TYPES, types_attribute
 from quizzes.scoring import QuestionType
 
 QUESTION_TEXT_FEATURES = ["bold", "italic", "ol", "ul", "link"]
+
+
+def shown_for(field_types, *names: str) -> dict[str, str]:
+    """Panel attributes naming the question types that use these fields (the editor's script
+    hides the panel for the others)."""
+    types = frozenset().union(*(field_types[name] for name in names))
+    return {"data-question-types": types_attribute(types)}
 
 
 class QuestionCategory(models.Model):
@@ -69,6 +77,14 @@ class QuestionCategory(models.Model):
     def bank_label(self) -> str:
         """Whose bank: the course's title, or "Shared"."""
         return self.course.title if self.course_id else str(_("Shared"))
+
+
+GRADING_FIELDS = (
+    "all_or_nothing",
+    "penalise_wrong_choices",
+    "case_sensitive",
+    "accept_without_diacritics",
+)
 
 
 class Question(index.Indexed, ClusterableModel):
@@ -140,7 +156,14 @@ class Question(index.Indexed, ClusterableModel):
         FieldRowPanel([FieldPanel("category"), FieldPanel("type")]),
         FieldPanel("name"),
         FieldPanel("text"),
-        FieldRowPanel([FieldPanel("marks"), FieldPanel("shuffle_choices")]),
+        FieldRowPanel(
+            [
+                FieldPanel("marks"),
+                FieldPanel(
+                    "shuffle_choices", attrs=shown_for(QUESTION_FIELD_TYPES, "shuffle_choices")
+                ),
+            ]
+        ),
         InlinePanel(
             "choices",
             heading=_("Choices and answers"),
@@ -151,15 +174,15 @@ class Question(index.Indexed, ClusterableModel):
                 "its tolerance. Matching: each item with its match. Ordering: the items in the "
                 "right order. Essay: none."
             ),
+            attrs=shown_for(QUESTION_FIELD_TYPES, "choices"),
         ),
         MultiFieldPanel(
             [
-                FieldPanel("all_or_nothing"),
-                FieldPanel("penalise_wrong_choices"),
-                FieldPanel("case_sensitive"),
-                FieldPanel("accept_without_diacritics"),
+                FieldPanel(name, attrs=shown_for(QUESTION_FIELD_TYPES, name))
+                for name in GRADING_FIELDS
             ],
             heading=_("Grading"),
+            attrs=shown_for(QUESTION_FIELD_TYPES, *GRADING_FIELDS),
         ),
         FieldPanel("general_feedback"),
     ]
@@ -208,9 +231,20 @@ class Choice(Orderable):
     feedback = models.TextField(_("feedback"), blank=True)
 
     panels = [
-        FieldRowPanel([FieldPanel("text"), FieldPanel("is_correct")]),
-        FieldRowPanel([FieldPanel("match"), FieldPanel("credit_percent"), FieldPanel("tolerance")]),
-        FieldPanel("feedback"),
+        FieldRowPanel(
+            [
+                FieldPanel("text"),
+                FieldPanel("is_correct", attrs=shown_for(CHOICE_FIELD_TYPES, "is_correct")),
+            ]
+        ),
+        FieldRowPanel(
+            [
+                FieldPanel(name, attrs=shown_for(CHOICE_FIELD_TYPES, name))
+                for name in ("match", "credit_percent", "tolerance")
+            ],
+            attrs=shown_for(CHOICE_FIELD_TYPES, "match", "credit_percent", "tolerance"),
+        ),
+        FieldPanel("feedback", attrs=shown_for(CHOICE_FIELD_TYPES, "feedback")),
     ]
 
     class Meta(Orderable.Meta):
