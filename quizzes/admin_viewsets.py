@@ -1,6 +1,6 @@
 """Wagtail admin: the question bank (snippets) and the attempts register."""
 
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import ObjectList
@@ -21,6 +21,7 @@ from wagtail.snippets.views.snippets import (
 from courses.admin_scope import ScopedViewSetMixin
 from courses.spreadsheets import ExcelFriendlyExportMixin
 from quizzes.admin_forms import QuestionAdminForm, QuestionCategoryAdminForm
+from quizzes.admin_preview import PREVIEW_URL_NAME, QuestionPreviewView, preview_button
 from quizzes.models import Attempt, Question, QuestionCategory
 from quizzes.services import current_versions
 from quizzes.services.versions import choices_in_order
@@ -43,7 +44,9 @@ class QuestionCreateView(VersioningMixin, CreateView):
 
 
 class QuestionEditView(VersioningMixin, EditView):
-    pass
+    @cached_property
+    def header_more_buttons(self):
+        return [*super().header_more_buttons, preview_button(self.object.pk)]
 
 
 class ScopedChooserViewSet(ScopedViewSetMixin, SnippetChooserViewSet):
@@ -55,6 +58,14 @@ class QuestionIndexView(IndexView):
 
     def get_base_queryset(self):
         return super().get_base_queryset().select_related("category")
+
+    def get_list_more_buttons(self, instance):
+        buttons = super().get_list_more_buttons(instance)
+        button = preview_button(instance.pk)
+        buttons.append(
+            ListingButton(button.label, url=button.url, icon_name="view", priority=button.priority)
+        )
+        return buttons
 
     @cached_property
     def header_more_buttons(self):
@@ -100,6 +111,23 @@ class QuestionViewSet(ScopedViewSetMixin, SnippetViewSet):
         return ObjectList(Question.panels, base_form_class=QuestionAdminForm).bind_to_model(
             Question
         )
+
+    @property
+    def preview_question_view(self):
+        return self.construct_view(
+            QuestionPreviewView,
+            **self.get_inspect_view_kwargs(template_name=QuestionPreviewView.template_name),
+        )
+
+    def get_urlpatterns(self):
+        return [
+            *super().get_urlpatterns(),
+            path(
+                f"preview-question/<{self.pk_path_converter}:pk>/",
+                self.preview_question_view,
+                name=PREVIEW_URL_NAME,
+            ),
+        ]
 
 
 class QuestionCategoryViewSet(ScopedViewSetMixin, SnippetViewSet):
