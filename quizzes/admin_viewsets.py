@@ -1,15 +1,23 @@
 """Wagtail admin: the question bank (snippets) and the attempts register."""
 
+import django_filters
+from django import forms
 from django.urls import path, reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from taggit.models import Tag
+from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.panels import ObjectList
 from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import ListingButton
 from wagtail.admin.widgets.button import Button
-from wagtail.snippets.views.chooser import SnippetChooserViewSet
+from wagtail.snippets.views.chooser import (
+    SnippetChooserViewSet,
+    SnippetChosenMultipleView,
+    SnippetChosenView,
+)
 from wagtail.snippets.views.snippets import (
     CreateView,
     EditView,
@@ -17,6 +25,7 @@ from wagtail.snippets.views.snippets import (
     SnippetViewSet,
     SnippetViewSetGroup,
 )
+from wagtail.snippets.widgets import AdminSnippetChooser
 
 from courses.admin_scope import ScopedViewSetMixin
 from courses.spreadsheets import ExcelFriendlyExportMixin
@@ -53,8 +62,56 @@ class ScopedChooserViewSet(ScopedViewSetMixin, SnippetChooserViewSet):
     """The chooser of a scoped snippet: it offers only what the user may see."""
 
 
+class QuestionSummaryMixin:
+    """A chosen question shows its type and marks, so a quiz's slots read at a glance."""
+
+    def get_display_title(self, instance):
+        return instance.summary
+
+
+class QuestionChooser(QuestionSummaryMixin, AdminSnippetChooser):
+    pass
+
+
+class QuestionChosenView(QuestionSummaryMixin, SnippetChosenView):
+    pass
+
+
+class QuestionChosenMultipleView(QuestionSummaryMixin, SnippetChosenMultipleView):
+    pass
+
+
+class QuestionChooserViewSet(ScopedChooserViewSet):
+    base_widget_class = QuestionChooser
+    chosen_view_class = QuestionChosenView
+    chosen_multiple_view_class = QuestionChosenMultipleView
+
+
+class QuestionFilterSet(WagtailFilterSet):
+    tags = django_filters.ModelMultipleChoiceFilter(
+        label=_("Tags"),
+        field_name="tags",
+        queryset=Tag.objects.filter(quizzes_taggedquestion_items__isnull=False).distinct(),
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Question
+        fields = ["category", "type"]
+
+
 class QuestionIndexView(IndexView):
     """The bank's listing, with import and export of GIFT, Aiken and Excel files."""
+
+    @cached_property
+    def filters(self):
+        filterset = super().filters
+        tags = filterset.form.fields.get("tags") if filterset is not None else None
+        if tags is not None:  # only the tags of questions the user may see
+            tags.queryset = tags.queryset.filter(
+                quizzes_taggedquestion_items__content_object__in=self.get_base_queryset()
+            )
+        return filterset
 
     def get_base_queryset(self):
         return super().get_base_queryset().select_related("category")
@@ -89,7 +146,7 @@ class QuestionViewSet(ScopedViewSetMixin, SnippetViewSet):
     model = Question
     icon = "help"
     menu_label = _("Questions")
-    chooser_viewset_class = ScopedChooserViewSet
+    chooser_viewset_class = QuestionChooserViewSet
     inspect_view_enabled = True
     index_view_class = QuestionIndexView
     add_view_class = QuestionCreateView
@@ -102,7 +159,7 @@ class QuestionViewSet(ScopedViewSetMixin, SnippetViewSet):
         Column("marks", label=_("Marks")),
         DateColumn("updated_at", label=_("Updated")),
     ]
-    list_filter = ["category", "type"]
+    filterset_class = QuestionFilterSet
     search_fields = ["name", "text"]
     list_export = ["name", "category", "get_type_display", "marks", "updated_at"]
     export_headings = {"get_type_display": _("Type")}

@@ -16,6 +16,7 @@ from quizzes.permissions import (
     QuestionCategoryPermissionPolicy,
     QuestionPermissionPolicy,
 )
+from quizzes.views.authoring import authoring_urlpatterns
 from quizzes.views.importing import importing_urlpatterns
 from quizzes.views.statistics import statistics_urlpatterns
 
@@ -66,6 +67,7 @@ def register_quiz_admin_urls():
             name="quizzes_responses_export",
         ),
         *statistics_urlpatterns(),
+        *authoring_urlpatterns(),
         path("quizzes/", include(importing_urlpatterns())),
     ]
 
@@ -101,6 +103,13 @@ def register_statistics_menu_item():
 def quiz_page_buttons(page, user, next_url=None):
     if not isinstance(page.specific_deferred, QuizPage):
         return
+    if page.permissions_for_user(user).can_edit():
+        yield ListingMenuItem(
+            _("Add questions from the bank"),
+            reverse("quizzes_add_questions", args=[page.pk]),
+            icon_name="help",
+            priority=69,
+        )
     yield ListingMenuItem(
         _("Attempts"),
         reverse("attempts:index") + f"?quiz={page.pk}",

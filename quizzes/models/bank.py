@@ -3,9 +3,12 @@
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
+from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
+from taggit.models import TaggedItemBase
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Orderable
@@ -87,6 +90,18 @@ GRADING_FIELDS = (
 )
 
 
+class TaggedQuestion(TaggedItemBase):
+    """A tag on a question (Wagtail's taggit integration): "Chương 2", "dễ", "ôn tập"..."""
+
+    content_object = ParentalKey(
+        "quizzes.Question", on_delete=models.CASCADE, related_name="tagged_items"
+    )
+
+    class Meta:
+        verbose_name = _("question tag")
+        verbose_name_plural = _("question tags")
+
+
 class Question(index.Indexed, ClusterableModel):
     """A question as trainers edit it. Attempts never read it directly: they keep the
     ``QuestionVersion`` the delegate saw, so later edits never change a recorded attempt."""
@@ -149,12 +164,19 @@ class Question(index.Indexed, ClusterableModel):
         default=True,
         help_text=_("If the quiz also shuffles choices. Ordering items are always shuffled."),
     )
+    tags = ClusterTaggableManager(
+        _("tags"),
+        through=TaggedQuestion,
+        blank=True,
+        help_text=_("Words to find the question by when building a quiz, e.g. “chương 2”."),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     panels = [
         FieldRowPanel([FieldPanel("category"), FieldPanel("type")]),
         FieldPanel("name"),
+        FieldPanel("tags"),
         FieldPanel("text"),
         FieldRowPanel(
             [
@@ -201,6 +223,15 @@ class Question(index.Indexed, ClusterableModel):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def summary(self) -> str:
+        """The name with the type and marks, as a quiz's slots show it."""
+        return _("%(name)s · %(type)s · marks: %(marks)s") % {
+            "name": self.name,
+            "type": self.get_type_display(),
+            "marks": number_format(self.marks, decimal_pos=None),
+        }
 
 
 class Choice(Orderable):

@@ -12,6 +12,7 @@ from wagtail.models import Orderable, Page
 from courses.blocks import RICH_TEXT_FEATURES
 from courses.models import CourseItem
 from quizzes.page_forms import QuizPageForm
+from quizzes.panels import AddFromBankPanel
 from quizzes.scoring import GradingMethod
 
 
@@ -72,6 +73,7 @@ class QuizPage(CourseItem, Page):  # noqa: DJ008 (Page provides __str__)
 
     content_panels = Page.content_panels + [
         FieldPanel("intro"),
+        AddFromBankPanel(heading=_("Question bank")),
         InlinePanel(
             "slots",
             heading=_("Questions"),
