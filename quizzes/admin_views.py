@@ -20,7 +20,7 @@ from quizzes import selectors, services
 from quizzes.admin_forms import GradeForm
 from quizzes.keys import public_view
 from quizzes.models import Attempt, QuizPage, Response
-from quizzes.scoring import Outcome, QuestionType
+from quizzes.scoring import QuestionType
 from quizzes.selectors import right_answer_texts
 
 
@@ -125,34 +125,6 @@ def grade(request, response_id: int):
     else:
         messages.success(request, _("Grade saved; the attempt has been rescored."))
     return HttpResponseRedirect(back)
-
-
-def grading_queue(request):
-    _require_grader(request)
-    attempts = selectors.attempts_visible_to(request.user).filter(
-        state=Attempt.State.SUBMITTED, pending_grading__gt=0
-    )
-    responses = (
-        Response.objects.filter(attempt__in=attempts, outcome=Outcome.NEEDS_GRADING)
-        .select_related("question_version", "attempt__quiz", "attempt__user__delegate_profile")
-        .order_by("attempt__submitted_at", "attempt_id", "position")
-    )
-    rows = [
-        {
-            "response": response,
-            "view": public_view(response.question_version.data, []),
-            "marks": response.question_version.data.get("marks"),
-            "form": GradeForm(
-                marks=response.question_version.data.get("marks"), prefix=f"r{response.pk}"
-            ),
-        }
-        for response in responses[:50]
-    ]
-    return render(
-        request,
-        "quizzes/admin/grading_queue.html",
-        {"rows": rows, "total": responses.count(), "page_title": _("Essays to grade")},
-    )
 
 
 def regrade(request, quiz_id: int):

@@ -17,6 +17,7 @@ from quizzes.permissions import (
     QuestionPermissionPolicy,
 )
 from quizzes.views.authoring import authoring_urlpatterns
+from quizzes.views.grading import GradingQueueView
 from quizzes.views.importing import importing_urlpatterns
 from quizzes.views.statistics import statistics_urlpatterns
 
@@ -59,7 +60,7 @@ def register_quiz_admin_urls():
             name="quizzes_attempt_detail",
         ),
         path("quizzes/responses/<int:response_id>/grade/", admin_views.grade, name="quizzes_grade"),
-        path("quizzes/grading/", admin_views.grading_queue, name="quizzes_grading_queue"),
+        path("quizzes/grading/", GradingQueueView.as_view(), name="quizzes_grading_queue"),
         path("quizzes/<int:quiz_id>/regrade/", admin_views.regrade, name="quizzes_regrade"),
         path(
             "quizzes/<int:quiz_id>/responses.<str:fmt>",
