@@ -16,6 +16,7 @@ from quizzes.permissions import (
     QuestionCategoryPermissionPolicy,
     QuestionPermissionPolicy,
 )
+from quizzes.services.authoring import place_before_final_test
 from quizzes.views.authoring import authoring_urlpatterns
 from quizzes.views.grading import GradingQueueView
 from quizzes.views.importing import importing_urlpatterns
@@ -27,6 +28,11 @@ register_permission_policy(Question, QuestionPermissionPolicy(Question))
 register_permission_policy(QuestionCategory, QuestionCategoryPermissionPolicy(QuestionCategory))
 
 register_snippet(QuestionBankGroup)
+
+
+@hooks.register("after_create_page")
+def keep_the_final_test_last(request, page):
+    place_before_final_test(page=page, user=request.user)
 
 
 @hooks.register("register_lms_urls")

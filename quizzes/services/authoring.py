@@ -3,8 +3,9 @@
 from collections.abc import Sequence
 
 from django.db import transaction
-from wagtail.models import Revision
+from wagtail.models import Page, Revision
 
+from courses.models import CourseItem
 from quizzes.models import Question, QuizPage, QuizSlot
 
 
@@ -29,3 +30,23 @@ def add_questions_to_quiz(
     ]
     revision = draft.save_revision(user=user, log_action=True)
     return revision, added
+
+
+@transaction.atomic
+def place_before_final_test(*, page: Page, user=None) -> bool:
+    """Move a course item added after its course's final test to just before it, so the final
+    test stays last. Returns whether the page moved. A final test itself stays where it is."""
+    specific = page.specific
+    if not isinstance(specific, CourseItem) or getattr(specific, "is_final_test", False):
+        return False
+    final_test = (
+        QuizPage.objects.child_of(page.get_parent())
+        .filter(is_final_test=True)
+        .exclude(pk=page.pk)
+        .order_by("path")
+        .first()
+    )
+    if final_test is None or page.path < final_test.path:
+        return False
+    page.move(final_test, pos="left", user=user)
+    return True
