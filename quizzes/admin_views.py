@@ -208,7 +208,7 @@ def responses_export(request, quiz_id: int, fmt: str):
     filename = f"responses-{slugify(quiz.slug)}"
     if fmt == "xlsx":
         workbook = Workbook(write_only=True)
-        sheet = workbook.create_sheet(title="Responses")
+        sheet = workbook.create_sheet(title=_("Responses")[:31])  # Excel: 31 characters
         for row in rows:
             sheet.append([_excel_safe(cell) for cell in row])
         output = io.BytesIO()

@@ -117,3 +117,21 @@ def test_a_grade_typed_with_a_comma_is_saved(client):
     assert essay.manual_grade == Decimal("1.5")
     attempt.refresh_from_db()
     assert attempt.percent == Decimal("75.00")
+
+
+@pytest.mark.django_db
+def test_the_responses_sheet_is_named_in_vietnamese(client):
+    import io
+
+    import openpyxl
+    from django.utils import translation
+
+    cohort = factories.CohortFactory()
+    quiz = qf.quiz(cohort.course, questions=[qf.question("essay", marks=Decimal(2))])
+    submitted_essay(cohort, quiz)
+    client.force_login(trainer_of(cohort))
+    xlsx = client.get(reverse("quizzes_responses_export", args=[quiz.pk, "xlsx"]))
+    workbook = openpyxl.load_workbook(io.BytesIO(xlsx.content))
+    with translation.override("vi"):
+        assert workbook.sheetnames == [translation.gettext("Responses")]
+    assert workbook.sheetnames != ["Responses"]
