@@ -13,11 +13,7 @@ from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import ListingButton
 from wagtail.admin.widgets.button import Button
-from wagtail.snippets.views.chooser import (
-    SnippetChooserViewSet,
-    SnippetChosenMultipleView,
-    SnippetChosenView,
-)
+from wagtail.snippets.views.chooser import SnippetChosenMultipleView, SnippetChosenView
 from wagtail.snippets.views.snippets import (
     CreateView,
     EditView,
@@ -27,7 +23,7 @@ from wagtail.snippets.views.snippets import (
 )
 from wagtail.snippets.widgets import AdminSnippetChooser
 
-from courses.admin_scope import ScopedViewSetMixin
+from courses.admin_scope import ScopedChooserViewSet, ScopedViewSetMixin
 from courses.spreadsheets import ExcelFriendlyExportMixin
 from quizzes.admin_forms import QuestionAdminForm, QuestionCategoryAdminForm
 from quizzes.admin_preview import PREVIEW_URL_NAME, QuestionPreviewView, preview_button
@@ -56,10 +52,6 @@ class QuestionEditView(VersioningMixin, EditView):
     @cached_property
     def header_more_buttons(self):
         return [*super().header_more_buttons, preview_button(self.object.pk)]
-
-
-class ScopedChooserViewSet(ScopedViewSetMixin, SnippetChooserViewSet):
-    """The chooser of a scoped snippet: it offers only what the user may see."""
 
 
 class QuestionSummaryMixin:
