@@ -8,6 +8,7 @@ class CertificatesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from certificates.badges import checks  # noqa: F401 (registers the badge key check)
         from certificates.receivers import issue_on_completion
         from courses import roles
         from courses.signals import course_completed

@@ -1,10 +1,15 @@
 import hashlib
 import re
+from datetime import date
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models import QuerySet
+from django.utils import timezone
 
+from certificates.expiry import is_expired
 from certificates.models import Certificate
+
+EXPIRED = "expired"  # a public status, not a stored one: a valid certificate past its last day
 
 # Verification codes are URL-safe base64 (services.new_verification_code). Anything else is
 # unknown without asking the database (PostgreSQL refuses text with NUL characters).
@@ -32,7 +37,12 @@ def by_pdf_file(upload: UploadedFile) -> Certificate | None:
     return Certificate.objects.filter(pdf_sha256=digest.hexdigest()).first()
 
 
-def public_status(certificate: Certificate | None) -> str:
-    """valid | revoked | superseded | unknown: all the public ever learns, with name, course
-    and date of a known certificate."""
-    return certificate.status if certificate else "unknown"
+def public_status(certificate: Certificate | None, *, today: date | None = None) -> str:
+    """valid | expired | revoked | superseded | unknown: all the public ever learns, with name,
+    course and dates of a known certificate."""
+    if certificate is None:
+        return "unknown"
+    today = today or timezone.localdate()
+    if certificate.status == Certificate.Status.VALID and is_expired(certificate, today=today):
+        return EXPIRED
+    return certificate.status

@@ -16,10 +16,13 @@ from courses.views.access import login_required
 
 @login_required
 def mine(request):
+    from certificates.badges.views import badge_links
+
+    certificates = list(selectors.certificates_of(user=request.user))
     return render(
         request,
         "certificates/mine.html",
-        {"certificates": selectors.certificates_of(user=request.user)},
+        {"certificates": certificates, "with_badges": badge_links(request, certificates)},
     )
 
 
