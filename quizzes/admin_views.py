@@ -20,7 +20,7 @@ from quizzes import selectors, services
 from quizzes.admin_forms import GradeForm
 from quizzes.keys import public_view
 from quizzes.models import Attempt, QuizPage, Response
-from quizzes.scoring import Outcome, QuestionType
+from quizzes.scoring import QuestionType
 from quizzes.selectors import right_answer_texts
 
 
@@ -127,34 +127,6 @@ def grade(request, response_id: int):
     return HttpResponseRedirect(back)
 
 
-def grading_queue(request):
-    _require_grader(request)
-    attempts = selectors.attempts_visible_to(request.user).filter(
-        state=Attempt.State.SUBMITTED, pending_grading__gt=0
-    )
-    responses = (
-        Response.objects.filter(attempt__in=attempts, outcome=Outcome.NEEDS_GRADING)
-        .select_related("question_version", "attempt__quiz", "attempt__user__delegate_profile")
-        .order_by("attempt__submitted_at", "attempt_id", "position")
-    )
-    rows = [
-        {
-            "response": response,
-            "view": public_view(response.question_version.data, []),
-            "marks": response.question_version.data.get("marks"),
-            "form": GradeForm(
-                marks=response.question_version.data.get("marks"), prefix=f"r{response.pk}"
-            ),
-        }
-        for response in responses[:50]
-    ]
-    return render(
-        request,
-        "quizzes/admin/grading_queue.html",
-        {"rows": rows, "total": responses.count(), "page_title": _("Essays to grade")},
-    )
-
-
 def regrade(request, quiz_id: int):
     """GET: a dry run showing what would change. POST: regrade for real."""
     _require_grader(request)
@@ -236,7 +208,7 @@ def responses_export(request, quiz_id: int, fmt: str):
     filename = f"responses-{slugify(quiz.slug)}"
     if fmt == "xlsx":
         workbook = Workbook(write_only=True)
-        sheet = workbook.create_sheet(title="Responses")
+        sheet = workbook.create_sheet(title=_("Responses")[:31])  # Excel: 31 characters
         for row in rows:
             sheet.append([_excel_safe(cell) for cell in row])
         output = io.BytesIO()

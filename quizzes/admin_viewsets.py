@@ -1,14 +1,19 @@
 """Wagtail admin: the question bank (snippets) and the attempts register."""
 
-from django.urls import reverse
+import django_filters
+from django import forms
+from django.urls import path, reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from taggit.models import Tag
+from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.panels import ObjectList
 from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import ListingButton
 from wagtail.admin.widgets.button import Button
+from wagtail.snippets.views.chooser import SnippetChosenMultipleView, SnippetChosenView
 from wagtail.snippets.views.snippets import (
     CreateView,
     EditView,
@@ -16,10 +21,12 @@ from wagtail.snippets.views.snippets import (
     SnippetViewSet,
     SnippetViewSetGroup,
 )
+from wagtail.snippets.widgets import AdminSnippetChooser
 
 from courses.admin_scope import ScopedChooserViewSet, ScopedViewSetMixin
 from courses.spreadsheets import ExcelFriendlyExportMixin
 from quizzes.admin_forms import QuestionAdminForm, QuestionCategoryAdminForm
+from quizzes.admin_preview import PREVIEW_URL_NAME, QuestionPreviewView, preview_button
 from quizzes.models import Attempt, Question, QuestionCategory
 from quizzes.services import current_versions
 from quizzes.services.versions import choices_in_order
@@ -42,14 +49,72 @@ class QuestionCreateView(VersioningMixin, CreateView):
 
 
 class QuestionEditView(VersioningMixin, EditView):
+    @cached_property
+    def header_more_buttons(self):
+        return [*super().header_more_buttons, preview_button(self.object.pk)]
+
+
+class QuestionSummaryMixin:
+    """A chosen question shows its type and marks, so a quiz's slots read at a glance."""
+
+    def get_display_title(self, instance):
+        return instance.summary
+
+
+class QuestionChooser(QuestionSummaryMixin, AdminSnippetChooser):
     pass
+
+
+class QuestionChosenView(QuestionSummaryMixin, SnippetChosenView):
+    pass
+
+
+class QuestionChosenMultipleView(QuestionSummaryMixin, SnippetChosenMultipleView):
+    pass
+
+
+class QuestionChooserViewSet(ScopedChooserViewSet):
+    base_widget_class = QuestionChooser
+    chosen_view_class = QuestionChosenView
+    chosen_multiple_view_class = QuestionChosenMultipleView
+
+
+class QuestionFilterSet(WagtailFilterSet):
+    tags = django_filters.ModelMultipleChoiceFilter(
+        label=_("Tags"),
+        field_name="tags",
+        queryset=Tag.objects.filter(quizzes_taggedquestion_items__isnull=False).distinct(),
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Question
+        fields = ["category", "type"]
 
 
 class QuestionIndexView(IndexView):
     """The bank's listing, with import and export of GIFT, Aiken and Excel files."""
 
+    @cached_property
+    def filters(self):
+        filterset = super().filters
+        tags = filterset.form.fields.get("tags") if filterset is not None else None
+        if tags is not None:  # only the tags of questions the user may see
+            tags.queryset = tags.queryset.filter(
+                quizzes_taggedquestion_items__content_object__in=self.get_base_queryset()
+            )
+        return filterset
+
     def get_base_queryset(self):
         return super().get_base_queryset().select_related("category")
+
+    def get_list_more_buttons(self, instance):
+        buttons = super().get_list_more_buttons(instance)
+        button = preview_button(instance.pk)
+        buttons.append(
+            ListingButton(button.label, url=button.url, icon_name="view", priority=button.priority)
+        )
+        return buttons
 
     @cached_property
     def header_more_buttons(self):
@@ -73,7 +138,7 @@ class QuestionViewSet(ScopedViewSetMixin, SnippetViewSet):
     model = Question
     icon = "help"
     menu_label = _("Questions")
-    chooser_viewset_class = ScopedChooserViewSet
+    chooser_viewset_class = QuestionChooserViewSet
     inspect_view_enabled = True
     index_view_class = QuestionIndexView
     add_view_class = QuestionCreateView
@@ -86,7 +151,7 @@ class QuestionViewSet(ScopedViewSetMixin, SnippetViewSet):
         Column("marks", label=_("Marks")),
         DateColumn("updated_at", label=_("Updated")),
     ]
-    list_filter = ["category", "type"]
+    filterset_class = QuestionFilterSet
     # No ``search_fields``: the search backend then searches the model's own index (name and
     # text). Field names passed to it are read as index columns by the SQLite backend ("no such
     # column: name").
@@ -97,6 +162,23 @@ class QuestionViewSet(ScopedViewSetMixin, SnippetViewSet):
         return ObjectList(Question.panels, base_form_class=QuestionAdminForm).bind_to_model(
             Question
         )
+
+    @property
+    def preview_question_view(self):
+        return self.construct_view(
+            QuestionPreviewView,
+            **self.get_inspect_view_kwargs(template_name=QuestionPreviewView.template_name),
+        )
+
+    def get_urlpatterns(self):
+        return [
+            *super().get_urlpatterns(),
+            path(
+                f"preview-question/<{self.pk_path_converter}:pk>/",
+                self.preview_question_view,
+                name=PREVIEW_URL_NAME,
+            ),
+        ]
 
 
 class QuestionCategoryViewSet(ScopedViewSetMixin, SnippetViewSet):

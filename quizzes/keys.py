@@ -9,7 +9,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from courses.text import match_key
-from quizzes.scoring import ChoiceKey, QuestionKey, QuestionType, parse_number
+from quizzes.scoring import ChoiceKey, QuestionKey, QuestionType, matching_choices, parse_number
 
 Snapshot = Mapping[str, Any]
 
@@ -158,3 +158,26 @@ def public_view(data: Snapshot, choice_order: list[int]) -> dict[str, Any]:
         # could give an answer away.
         view["options"] = sorted(dict.fromkeys(c["match"] for c in data["choices"]), key=match_key)
     return view
+
+
+def feedback_notes(data: Snapshot, answer: Any, *, grader_comment: str = "") -> list[str]:
+    """The feedback an answer brings up: that of the choices picked (or, for typed answers, of
+    the accepted answers the text matched, right or wrong), then the general feedback and the
+    grader's comment. ``answer`` is in its stored form (``quizzes.answers``)."""
+    kind = QuestionType(data["type"])
+    if kind in {QuestionType.SHORT_ANSWER, QuestionType.NUMERICAL}:
+        matched = {c.id for c in matching_choices(key_from_snapshot(data), answer)}
+    elif kind in {QuestionType.SINGLE, QuestionType.TRUE_FALSE}:
+        matched = {answer}
+    elif kind == QuestionType.MULTIPLE:
+        matched = set(answer or ())
+    else:
+        matched = set()
+    notes = [
+        c["feedback"] for c in data.get("choices", []) if c.get("feedback") and c["id"] in matched
+    ]
+    if data.get("general_feedback"):
+        notes.append(data["general_feedback"])
+    if grader_comment:
+        notes.append(grader_comment)
+    return notes

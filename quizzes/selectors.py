@@ -8,16 +8,10 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import BooleanField, ExpressionWrapper, Q
 
-from quizzes.keys import key_from_snapshot, public_view
+from quizzes.keys import feedback_notes, public_view
 from quizzes.models import Attempt, QuizPage, Response
 from quizzes.review import ReviewOptions, feedback_for, review_options
-from quizzes.scoring import (
-    GradingMethod,
-    QuestionType,
-    final_grade,
-    literal_answer,
-    matching_choices,
-)
+from quizzes.scoring import GradingMethod, QuestionType, final_grade, literal_answer
 
 
 def attempts_of(*, quiz: QuizPage, user: AbstractBaseUser) -> list[Attempt]:
@@ -195,27 +189,7 @@ def review(*, attempt: Attempt, now: datetime) -> tuple[ReviewOptions, list[Revi
 
 
 def _feedback(data: dict, response: Response) -> list[str]:
-    """The feedback of the choices the delegate picked (or, for typed answers, the accepted
-    answers their text matched, right or wrong), then the general feedback and the grader's."""
-    notes = []
-    kind = QuestionType(data["type"])
-    chosen = response.answer
-    if kind in {QuestionType.SHORT_ANSWER, QuestionType.NUMERICAL}:
-        matched = {c.id for c in matching_choices(key_from_snapshot(data), chosen)}
-    elif kind in {QuestionType.SINGLE, QuestionType.TRUE_FALSE}:
-        matched = {chosen}
-    elif kind == QuestionType.MULTIPLE:
-        matched = set(chosen or ())
-    else:
-        matched = set()
-    notes = [
-        c["feedback"] for c in data.get("choices", []) if c.get("feedback") and c["id"] in matched
-    ]
-    if data.get("general_feedback"):
-        notes.append(data["general_feedback"])
-    if response.grader_comment:
-        notes.append(response.grader_comment)
-    return notes
+    return feedback_notes(data, response.answer, grader_comment=response.grader_comment)
 
 
 # Trainers and HR

@@ -16,6 +16,9 @@ from quizzes.permissions import (
     QuestionCategoryPermissionPolicy,
     QuestionPermissionPolicy,
 )
+from quizzes.services.authoring import place_before_final_test
+from quizzes.views.authoring import authoring_urlpatterns
+from quizzes.views.grading import GradingQueueView
 from quizzes.views.importing import importing_urlpatterns
 from quizzes.views.statistics import statistics_urlpatterns
 
@@ -25,6 +28,11 @@ register_permission_policy(Question, QuestionPermissionPolicy(Question))
 register_permission_policy(QuestionCategory, QuestionCategoryPermissionPolicy(QuestionCategory))
 
 register_snippet(QuestionBankGroup)
+
+
+@hooks.register("after_create_page")
+def keep_the_final_test_last(request, page):
+    place_before_final_test(page=page, user=request.user)
 
 
 @hooks.register("register_lms_urls")
@@ -58,7 +66,7 @@ def register_quiz_admin_urls():
             name="quizzes_attempt_detail",
         ),
         path("quizzes/responses/<int:response_id>/grade/", admin_views.grade, name="quizzes_grade"),
-        path("quizzes/grading/", admin_views.grading_queue, name="quizzes_grading_queue"),
+        path("quizzes/grading/", GradingQueueView.as_view(), name="quizzes_grading_queue"),
         path("quizzes/<int:quiz_id>/regrade/", admin_views.regrade, name="quizzes_regrade"),
         path(
             "quizzes/<int:quiz_id>/responses.<str:fmt>",
@@ -66,6 +74,7 @@ def register_quiz_admin_urls():
             name="quizzes_responses_export",
         ),
         *statistics_urlpatterns(),
+        *authoring_urlpatterns(),
         path("quizzes/", include(importing_urlpatterns())),
     ]
 
@@ -101,6 +110,13 @@ def register_statistics_menu_item():
 def quiz_page_buttons(page, user, next_url=None):
     if not isinstance(page.specific_deferred, QuizPage):
         return
+    if page.permissions_for_user(user).can_edit():
+        yield ListingMenuItem(
+            _("Add questions from the bank"),
+            reverse("quizzes_add_questions", args=[page.pk]),
+            icon_name="help",
+            priority=69,
+        )
     yield ListingMenuItem(
         _("Attempts"),
         reverse("attempts:index") + f"?quiz={page.pk}",

@@ -25,7 +25,7 @@ def test_the_apps_and_the_demo_site_use_no_private_framework_name():
 
 # What the removed modules did, as they did it: each is refused.
 
-PREPARED = '''
+PREPARED = """
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models.query import NamedValuesListIterable, ValuesListIterable
 from django.db.models.sql.compiler import SQLCompiler
@@ -34,9 +34,9 @@ from django.db.models.utils import create_namedtuple_class
 def fields(model, queryset):
     if queryset._iterable_class is NamedValuesListIterable:
         return model._meta.concrete_fields
-'''
+"""
 
-PREBUILT_SUBSETS = '''
+PREBUILT_SUBSETS = """
 from reportlab.pdfbase import pdfdoc
 from reportlab.pdfbase.ttfonts import FF_NONSYMBOLIC, FF_SYMBOLIC, SUBSETN, TTFont
 from reportlab.pdfbase.ttfonts import makeToUnicodeCMap as make_to_unicode_cmap
@@ -47,9 +47,9 @@ class PrebuiltSubsetFont(TTFont):
 
     def addObjects(self, doc):
         state = self._assignState(doc)
-'''
+"""
 
-SCHEMA = '''
+SCHEMA = """
 from drf_spectacular import openapi
 
 class AutoSchema(openapi.AutoSchema):
@@ -58,7 +58,7 @@ class AutoSchema(openapi.AutoSchema):
 
     def _get_response_bodies(self, direction="response"):
         return super()._get_response_bodies(direction)
-'''
+"""
 
 
 def test_the_prepared_query_module_is_refused():

@@ -271,6 +271,12 @@ ROWS: dict[str, Row] = {
     "quizzes_import_result": Row("LLLNNFN"),
     "quizzes_export": Row("LLLOOFO"),
     "quizzes_export_download": Row("LLLNNFN"),  # without a selection
+    # Trying a question: the course's trainers (the other's get a 404), HR nothing
+    "wagtailsnippets_quizzes_question:preview_question": per_course("LLLONNO"),
+    # Building a quiz from the bank: whoever may edit the quiz page
+    "quizzes_add_questions": per_course("LLLONNO"),
+    # The Vietnamese supplement's script catalogue: every admin user
+    "lms_wagtail_vi_javascript_catalog": Row("LLLOOOO"),
     # Certificates: the register and ZIPs are HR's; the completion report follows cohorts
     "certificate_completion:index": Row("LLLOOOO"),
     "certificate_completion:index_results": Row("LLLOOOO"),

@@ -188,8 +188,19 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.databa
 # Wagtail's Vietnamese admin catalogue is partial and not offered by default.
 WAGTAILADMIN_PERMITTED_LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]
 WAGTAIL_I18N_ENABLED = False
-WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "txt", "xlsx", "zip"]
-WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
+# Lesson videos are uploaded documents (MP4/WebM, WebVTT captions), served by the site so they
+# play on an offline network; browsers play them inline.
+WAGTAILDOCS_EXTENSIONS = [
+    "csv", "docx", "mp4", "odt", "pdf", "pptx", "txt", "vtt", "webm", "xlsx", "zip",
+]  # fmt: skip
+WAGTAILDOCS_MAX_UPLOAD_SIZE = 300 * 1024 * 1024
+WAGTAILDOCS_INLINE_CONTENT_TYPES = [
+    "application/pdf",
+    "text/plain",
+    "video/mp4",
+    "video/webm",
+    "text/vtt",
+]
 
 # No REST_FRAMEWORK setting: the LMS API (courses.api.urls) declares its own authentication,
 # permissions, throttles, pagination and errors, as it must in a host's site.

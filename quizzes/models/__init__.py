@@ -1,5 +1,11 @@
 from quizzes.models.attempts import Attempt, Response
-from quizzes.models.bank import Choice, Question, QuestionCategory, QuestionVersion
+from quizzes.models.bank import (
+    Choice,
+    Question,
+    QuestionCategory,
+    QuestionVersion,
+    TaggedQuestion,
+)
 from quizzes.models.quiz import QuizFeedbackBand, QuizPage, QuizSlot
 
 __all__ = [
@@ -12,4 +18,5 @@ __all__ = [
     "QuizPage",
     "QuizSlot",
     "Response",
+    "TaggedQuestion",
 ]

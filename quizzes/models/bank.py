@@ -3,17 +3,28 @@
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
+from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
+from taggit.models import TaggedItemBase
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Orderable
 from wagtail.search import index
 
+from quizzes.question_types import CHOICE_FIELD_TYPES, QUESTION_FIELD_TYPES, types_attribute
 from quizzes.scoring import QuestionType
 
 QUESTION_TEXT_FEATURES = ["bold", "italic", "ol", "ul", "link"]
+
+
+def shown_for(field_types, *names: str) -> dict[str, str]:
+    """Panel attributes naming the question types that use these fields (the editor's script
+    hides the panel for the others)."""
+    types = frozenset().union(*(field_types[name] for name in names))
+    return {"data-question-types": types_attribute(types)}
 
 
 class QuestionCategory(models.Model):
@@ -69,6 +80,27 @@ class QuestionCategory(models.Model):
     def bank_label(self) -> str:
         """Whose bank: the course's title, or "Shared"."""
         return self.course.title if self.course_id else str(_("Shared"))
+
+
+GRADING_FIELDS = (
+    "all_or_nothing",
+    "penalise_wrong_choices",
+    "case_sensitive",
+    "accept_without_diacritics",
+    "wildcards",
+)
+
+
+class TaggedQuestion(TaggedItemBase):
+    """A tag on a question (Wagtail's taggit integration): "Chương 2", "dễ", "ôn tập"..."""
+
+    content_object = ParentalKey(
+        "quizzes.Question", on_delete=models.CASCADE, related_name="tagged_items"
+    )
+
+    class Meta:
+        verbose_name = _("question tag")
+        verbose_name_plural = _("question tags")
 
 
 class Question(index.Indexed, ClusterableModel):
@@ -141,14 +173,28 @@ class Question(index.Indexed, ClusterableModel):
         default=True,
         help_text=_("If the quiz also shuffles choices. Ordering items are always shuffled."),
     )
+    tags = ClusterTaggableManager(
+        _("tags"),
+        through=TaggedQuestion,
+        blank=True,
+        help_text=_("Words to find the question by when building a quiz, e.g. “chương 2”."),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     panels = [
         FieldRowPanel([FieldPanel("category"), FieldPanel("type")]),
         FieldPanel("name"),
+        FieldPanel("tags"),
         FieldPanel("text"),
-        FieldRowPanel([FieldPanel("marks"), FieldPanel("shuffle_choices")]),
+        FieldRowPanel(
+            [
+                FieldPanel("marks"),
+                FieldPanel(
+                    "shuffle_choices", attrs=shown_for(QUESTION_FIELD_TYPES, "shuffle_choices")
+                ),
+            ]
+        ),
         InlinePanel(
             "choices",
             heading=_("Choices and answers"),
@@ -159,16 +205,15 @@ class Question(index.Indexed, ClusterableModel):
                 "its tolerance. Matching: each item with its match, and matches without an item "
                 "as extra wrong options. Ordering: the items in the right order. Essay: none."
             ),
+            attrs=shown_for(QUESTION_FIELD_TYPES, "choices"),
         ),
         MultiFieldPanel(
             [
-                FieldPanel("all_or_nothing"),
-                FieldPanel("penalise_wrong_choices"),
-                FieldPanel("case_sensitive"),
-                FieldPanel("accept_without_diacritics"),
-                FieldPanel("wildcards"),
+                FieldPanel(name, attrs=shown_for(QUESTION_FIELD_TYPES, name))
+                for name in GRADING_FIELDS
             ],
             heading=_("Grading"),
+            attrs=shown_for(QUESTION_FIELD_TYPES, *GRADING_FIELDS),
         ),
         FieldPanel("general_feedback"),
     ]
@@ -193,6 +238,15 @@ class Question(index.Indexed, ClusterableModel):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def summary(self) -> str:
+        """The name with the type and marks, as a quiz's slots show it."""
+        return _("%(name)s · %(type)s · marks: %(marks)s") % {
+            "name": self.name,
+            "type": self.get_type_display(),
+            "marks": number_format(self.marks, decimal_pos=None),
+        }
 
 
 class Choice(Orderable):
@@ -228,9 +282,20 @@ class Choice(Orderable):
     feedback = models.TextField(_("feedback"), blank=True)
 
     panels = [
-        FieldRowPanel([FieldPanel("text"), FieldPanel("is_correct")]),
-        FieldRowPanel([FieldPanel("match"), FieldPanel("credit_percent"), FieldPanel("tolerance")]),
-        FieldPanel("feedback"),
+        FieldRowPanel(
+            [
+                FieldPanel("text"),
+                FieldPanel("is_correct", attrs=shown_for(CHOICE_FIELD_TYPES, "is_correct")),
+            ]
+        ),
+        FieldRowPanel(
+            [
+                FieldPanel(name, attrs=shown_for(CHOICE_FIELD_TYPES, name))
+                for name in ("match", "credit_percent", "tolerance")
+            ],
+            attrs=shown_for(CHOICE_FIELD_TYPES, "match", "credit_percent", "tolerance"),
+        ),
+        FieldPanel("feedback", attrs=shown_for(CHOICE_FIELD_TYPES, "feedback")),
     ]
 
     class Meta(Orderable.Meta):

@@ -12,6 +12,7 @@ from wagtail.models import Orderable, Page
 from courses.blocks import RICH_TEXT_FEATURES
 from courses.models import CourseItem
 from quizzes.page_forms import QuizPageForm
+from quizzes.panels import AddFromBankPanel
 from quizzes.scoring import GradingMethod
 
 
@@ -28,6 +29,14 @@ class QuizPage(CourseItem, Page):  # noqa: DJ008 (Page provides __str__)
     ]
 
     intro = RichTextField(_("introduction"), blank=True, features=RICH_TEXT_FEATURES)
+    is_final_test = models.BooleanField(
+        _("final test"),
+        default=False,
+        help_text=_(
+            "The course's final test stays its last item: lessons and quizzes added to the "
+            "course later are placed before it."
+        ),
+    )
     pass_mark_percent = models.DecimalField(
         _("pass mark (%)"),
         max_digits=5,
@@ -72,6 +81,7 @@ class QuizPage(CourseItem, Page):  # noqa: DJ008 (Page provides __str__)
 
     content_panels = Page.content_panels + [
         FieldPanel("intro"),
+        AddFromBankPanel(heading=_("Question bank")),
         InlinePanel(
             "slots",
             heading=_("Questions"),
@@ -82,6 +92,7 @@ class QuizPage(CourseItem, Page):  # noqa: DJ008 (Page provides __str__)
         InlinePanel("feedback_bands", heading=_("Overall feedback"), label=_("Band")),
     ]
     settings_panels = CourseItem.settings_panels + [
+        FieldPanel("is_final_test"),
         MultiFieldPanel(
             [
                 FieldRowPanel([FieldPanel("pass_mark_percent"), FieldPanel("grading_method")]),

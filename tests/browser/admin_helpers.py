@@ -7,17 +7,38 @@ shows. Only a few Wagtail widgets without a usable accessible name are found by 
 attributes (``data-side-panel-toggle``, ``data-streamfield-child``, Draftail's editor).
 """
 
+import gettext as gettext_module
 import re
+from pathlib import Path
 
+import wagtail.admin
 from django.utils import translation
 from django.utils.translation import gettext, ngettext, pgettext
 from playwright.sync_api import FrameLocator, Locator, Page, expect
+
+import courses.wagtail_vi
 
 
 def vi(message: str, context: str | None = None) -> str:
     """``message`` as the admin shows it in Vietnamese."""
     with translation.override("vi"):
         return pgettext(context, message) if context else gettext(message)
+
+
+def vi_js(message: str) -> str:
+    """``message`` as Wagtail's scripts show it in Vietnamese: from the supplement's script
+    catalogue (``courses.wagtail_vi``), else Wagtail's own."""
+    for localedir in (
+        Path(courses.wagtail_vi.__file__).parent / "locale",
+        Path(wagtail.admin.__file__).parent / "locale",
+    ):
+        catalogue = gettext_module.translation(
+            "djangojs", localedir=localedir, languages=["vi"], fallback=True
+        )
+        translated = catalogue.gettext(message)
+        if translated != message:
+            return translated
+    return message
 
 
 def vi_n(singular: str, plural: str, count: int) -> str:
@@ -47,7 +68,7 @@ def add_block(page: Page, label: str) -> Locator:
     """Append a block of type ``label`` to the page's only StreamField; return the new block."""
     blocks = page.locator("[data-streamfield-stream-container] > [data-streamfield-child]")
     count = blocks.count()
-    page.get_by_role("button", name=vi("Insert a block")).last.click()
+    page.get_by_role("button", name=vi_js("Insert a block")).last.click()
     page.get_by_role("option", name=exact(label)).click()
     expect(blocks).to_have_count(count + 1)
     return blocks.nth(count)
