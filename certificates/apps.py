@@ -8,8 +8,12 @@ class CertificatesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from certificates.privacy import CertificatesProvider
         from certificates.receivers import issue_on_completion
         from courses import roles
+        from courses.privacy import registry
+
+        registry.register(CertificatesProvider())
         from courses.signals import course_completed
 
         course_completed.connect(issue_on_completion, dispatch_uid="certificates.issue")

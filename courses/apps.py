@@ -26,3 +26,7 @@ class CoursesConfig(AppConfig):
         from courses import checks, outline_cache  # noqa: F401 (checks register on import)
 
         outline_cache.connect_receivers()
+        from courses.privacy import registry
+        from courses.privacy.provider import CoursesProvider
+
+        registry.register(CoursesProvider())

@@ -1,0 +1,121 @@
+"""The personal data ``quizzes`` holds: attempts, answers, grades (``courses.privacy``)."""
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.utils.translation import gettext_lazy as _
+
+from courses.privacy.registry import ErasureContext, ExportSection, PersonalData, Provider
+from quizzes.models import Attempt, Response
+
+
+def _iso(value):
+    return value.isoformat() if value is not None else None
+
+
+def _number(value):
+    return str(value) if value is not None else None
+
+
+class QuizzesProvider(Provider):
+    app_label = "quizzes"
+    declarations = (
+        PersonalData(
+            "quizzes.Attempt",
+            ("user", "started_at", "submitted_at", "score", "percent", "passed"),
+            _("A delegate's attempts at quizzes and their scores."),
+            _("Kept with the anonymous account, so quiz statistics keep their numbers."),
+        ),
+        PersonalData(
+            "quizzes.Response",
+            ("answer", "grader_comment", "grader"),
+            _("A delegate's answers, their marks and the grader's comment."),
+            _("Free-text answers and comments removed; choices and marks kept anonymous."),
+        ),
+        PersonalData(
+            "quizzes.QuestionVersion",
+            ("created_by",),
+            _("Who wrote a version of a question."),
+            _("Points at the anonymous account."),
+        ),
+    )
+    not_personal = {
+        "quizzes.QuestionCategory": "Names of question banks.",
+        "quizzes.Question": "Names of questions.",
+    }
+
+    def export(self, user: AbstractBaseUser) -> list[ExportSection]:
+        attempts = Attempt.objects.filter(user=user).select_related("quiz").order_by("started_at")
+        responses = (
+            Response.objects.filter(attempt__user=user)
+            .select_related("attempt__quiz", "question_version__question")
+            .order_by("attempt__started_at", "position")
+        )
+        return [
+            ExportSection(
+                "attempts",
+                _("Quiz attempts"),
+                (
+                    "quiz",
+                    "attempt",
+                    "state",
+                    "started_at",
+                    "submitted_at",
+                    "score",
+                    "max_score",
+                    "percent",
+                    "passed",
+                ),
+                [
+                    (
+                        a.quiz.title,
+                        a.number,
+                        a.state,
+                        _iso(a.started_at),
+                        _iso(a.submitted_at),
+                        _number(a.score),
+                        _number(a.max_score),
+                        _number(a.percent),
+                        a.passed,
+                    )
+                    for a in attempts
+                ],
+            ),
+            ExportSection(
+                "answers",
+                _("Answers"),
+                (
+                    "quiz",
+                    "attempt",
+                    "question",
+                    "answer",
+                    "marks",
+                    "outcome",
+                    "grade",
+                    "grader_comment",
+                ),
+                [
+                    (
+                        r.attempt.quiz.title,
+                        r.attempt.number,
+                        r.question_version.question.name,
+                        r.answer,
+                        _number(r.earned),
+                        r.outcome,
+                        _number(r.manual_grade),
+                        r.grader_comment,
+                    )
+                    for r in responses
+                ],
+            ),
+        ]
+
+    def erase(self, context: ErasureContext) -> None:
+        responses = Response.objects.filter(attempt__user=context.user)
+        cleared = 0
+        for response in responses.only("pk", "answer", "grader_comment"):
+            if isinstance(response.answer, str) or response.grader_comment:
+                if isinstance(response.answer, str):
+                    response.answer = None
+                response.grader_comment = ""
+                response.save(update_fields=["answer", "grader_comment"])
+                cleared += 1
+        context.notes.append(f"quizzes: {cleared} free-text answers or comments removed")
