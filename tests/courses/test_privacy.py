@@ -30,9 +30,7 @@ def holds_person(model) -> bool:
             continue
         if field.is_relation and field.related_model is user_model:
             return True
-        if isinstance(field, models.CharField) and (
-            "name" in field.name or "email" in field.name
-        ):
+        if isinstance(field, models.CharField) and ("name" in field.name or "email" in field.name):
             return True
     return False
 
@@ -64,11 +62,11 @@ def test_the_export_holds_every_app_and_field(admin_world, django_assert_max_num
     services.record_consent(user=delegate)
     with django_assert_max_num_queries(12):
         sections = {section.key: section for section in services.export_sections(delegate)}
-    assert {"account", "profile", "enrolments", "consents", "attempts", "answers"} <= set(
-        sections
-    )
+    assert {"account", "profile", "enrolments", "consents", "attempts", "answers"} <= set(sections)
     assert sections["profile"].rows[0][0] == "Nguyễn Văn An"
-    assert [row[0] for row in sections["certificates"].rows] == [admin_world.mine.certificate.serial]
+    assert [row[0] for row in sections["certificates"].rows] == [
+        admin_world.mine.certificate.serial
+    ]
     assert len(sections["attempts"].rows) == 2  # the submitted and the open one
     assert "Ý" in [row[3] for row in sections["answers"].rows]  # the essay's text
     assert sections["consents"].rows[0][0] == "2026-01"
@@ -123,7 +121,10 @@ def test_erasure_leaves_no_trace_and_keeps_the_numbers(admin_world):
         assert text_columns_containing(needle) == [], needle
     assert counts() == before
     certificate = Certificate.objects.get(pk=world.certificate.pk)
-    assert (certificate.serial, certificate.pdf_sha256) == (world.certificate.serial, certificate_hash)
+    assert (certificate.serial, certificate.pdf_sha256) == (
+        world.certificate.serial,
+        certificate_hash,
+    )
     assert certificate.full_name == "" and not certificate.pdf
     assert erased.erased_by == admin_world.admin and not erased.certificate_names_kept
     delegate.refresh_from_db()
