@@ -20,6 +20,7 @@ DEFAULTS: dict[str, Any] = {
     "TRAINERS_GROUP": "Trainers",
     "HR_GROUP": "HR",
     "DELEGATES_GROUP": "Delegates",
+    "DPO_GROUP": "Data protection officers",
     # Seconds of grace after a quiz attempt's deadline before answers are refused.
     "ATTEMPT_GRACE_SECONDS": 60,
     # Serial number format for certificates.

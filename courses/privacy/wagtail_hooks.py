@@ -7,8 +7,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 
 from courses.privacy import services
+from courses.privacy.admin_views import PERMISSION, privacy_admin_urlpatterns
 
 
 @hooks.register("register_log_actions")
@@ -41,3 +43,23 @@ def erase_instead_of_deleting(request, user):
         ),
     )
     return HttpResponseRedirect(reverse("wagtailusers_users:index"))
+
+
+@hooks.register("register_admin_urls")
+def register_privacy_admin_urls():
+    return privacy_admin_urlpatterns()
+
+
+class PrivacyMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.has_perm(PERMISSION)
+
+
+@hooks.register("register_admin_menu_item")
+def register_privacy_menu_item():
+    return PrivacyMenuItem(
+        gettext_lazy("Personal data"),
+        reverse("courses_privacy_requests"),
+        icon_name="lock",
+        order=950,
+    )

@@ -59,7 +59,6 @@ def test_declared_fields_exist():
 
 def test_the_export_holds_every_app_and_field(admin_world, django_assert_max_num_queries):
     delegate = admin_world.mine.delegate
-    services.record_consent(user=delegate)
     with django_assert_max_num_queries(12):
         sections = {section.key: section for section in services.export_sections(delegate)}
     assert {"account", "profile", "enrolments", "consents", "attempts", "answers"} <= set(sections)
@@ -127,7 +126,7 @@ def test_erasure_leaves_no_trace_and_keeps_the_numbers(admin_world):
     )
     assert certificate.full_name == "" and not certificate.pdf
     assert erased.erased_by == admin_world.admin and not erased.certificate_names_kept
-    delegate.refresh_from_db()
+    delegate = get_user_model().objects.get(pk=delegate.pk)  # the world is shared
     assert not delegate.is_active and not delegate.has_usable_password()
     # The other delegate is untouched
     assert text_columns_containing("Trần Thị Bình")
@@ -144,7 +143,7 @@ def test_an_account_that_issued_certificates_is_not_erased(admin_world):
     hr = admin_world.hr
     with pytest.raises(services.ErasureRefused, match="issued 2 certificates"):
         services.erase_user(user=hr, actor=admin_world.admin)
-    hr.refresh_from_db()
+    hr = get_user_model().objects.get(pk=hr.pk)
     assert hr.email == "hr@example.vn" and hr.is_active
     assert not ErasedAccount.objects.exists()
 
@@ -188,6 +187,8 @@ def test_a_refused_erasure_request_stays_open(admin_world):
 
 def test_withdrawal_and_consent(admin_world):
     delegate = admin_world.mine.delegate
+    assert services.consent_is_current(delegate)  # the factory's
+    services.withdraw_consent(user=delegate)
     assert not services.consent_is_current(delegate)
     services.record_consent(user=delegate)
     services.record_consent(user=delegate)  # idempotent
@@ -198,4 +199,4 @@ def test_withdrawal_and_consent(admin_world):
     with override_settings(LMS={"PRIVACY_NOTICE_VERSION": "2027-01"}):
         services.record_consent(user=delegate)
         assert services.consent_is_current(delegate)
-    assert delegate.privacy_consents.count() == 2
+    assert delegate.privacy_consents.count() == 3
