@@ -2,17 +2,21 @@
 (``courses.privacy``). Erasure keeps the register true: serial, course, dates, status and the
 PDF's hash stay; the name stays only when ``LMS["CERTIFICATES_STAY_VERIFIABLE"]``."""
 
+from datetime import timedelta
+
 from django.contrib.auth.models import AbstractBaseUser
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from certificates.models import Certificate, CertificateEvent
+from courses.conf import lms_settings
 from courses.privacy.registry import (
     ErasureContext,
     ExportFile,
     ExportSection,
     PersonalData,
     Provider,
+    RetentionResult,
     redact,
 )
 
@@ -49,6 +53,9 @@ class CertificatesProvider(Provider):
         ),
     )
     not_personal = {"certificates.SerialCounter": "Counters."}
+
+    def apply_retention(self, *, now, dry_run: bool) -> list[RetentionResult]:
+        return apply_pdf_retention(now=now, dry_run=dry_run)
 
     def refusals(self, user: AbstractBaseUser) -> list[str]:
         issued = Certificate.objects.filter(issued_by=user).count()
@@ -141,3 +148,22 @@ class CertificatesProvider(Provider):
         context.notes.append(
             f"certificates: {len(certificates)} de-identified ({kept}), PDFs deleted"
         )
+
+
+def apply_pdf_retention(*, now, dry_run: bool) -> list[RetentionResult]:
+    days = lms_settings.RETENTION_CERTIFICATE_PDF_DAYS
+    if days is None:
+        return []
+    old = Certificate.objects.filter(issued_at__lt=now - timedelta(days=days)).exclude(pdf="")
+    count = old.count()
+    if not dry_run:
+        for certificate in old.only("pk", "pdf").iterator():
+            certificate.pdf.delete(save=False)
+            Certificate.objects.filter(pk=certificate.pk).update(pdf="")
+    return [
+        RetentionResult(
+            "RETENTION_CERTIFICATE_PDF_DAYS",
+            f"stored PDFs of certificates issued over {days} days ago (hashes kept)",
+            count,
+        )
+    ]

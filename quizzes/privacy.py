@@ -1,9 +1,18 @@
 """The personal data ``quizzes`` holds: attempts, answers, grades (``courses.privacy``)."""
 
+from datetime import timedelta
+
 from django.contrib.auth.models import AbstractBaseUser
 from django.utils.translation import gettext_lazy as _
 
-from courses.privacy.registry import ErasureContext, ExportSection, PersonalData, Provider
+from courses.conf import lms_settings
+from courses.privacy.registry import (
+    ErasureContext,
+    ExportSection,
+    PersonalData,
+    Provider,
+    RetentionResult,
+)
 from quizzes.models import Attempt, Response
 
 
@@ -109,13 +118,39 @@ class QuizzesProvider(Provider):
         ]
 
     def erase(self, context: ErasureContext) -> None:
-        responses = Response.objects.filter(attempt__user=context.user)
-        cleared = 0
-        for response in responses.only("pk", "answer", "grader_comment"):
-            if isinstance(response.answer, str) or response.grader_comment:
-                if isinstance(response.answer, str):
-                    response.answer = None
-                response.grader_comment = ""
-                response.save(update_fields=["answer", "grader_comment"])
-                cleared += 1
+        cleared = clear_free_text(Response.objects.filter(attempt__user=context.user))
         context.notes.append(f"quizzes: {cleared} free-text answers or comments removed")
+
+    def apply_retention(self, *, now, dry_run: bool) -> list[RetentionResult]:
+        days = lms_settings.RETENTION_ATTEMPT_TEXT_DAYS
+        if days is None:
+            return []
+        old = Response.objects.filter(attempt__submitted_at__lt=now - timedelta(days=days))
+        count = clear_free_text(old, dry_run=dry_run)
+        return [
+            RetentionResult(
+                "RETENTION_ATTEMPT_TEXT_DAYS",
+                f"free-text answers and comments of attempts submitted over {days} days ago",
+                count,
+            )
+        ]
+
+
+def clear_free_text(responses, *, dry_run: bool = False) -> int:
+    """Remove free-text answers (short answer, numerical, essay: stored as text) and graders'
+    comments; choices, marks and grades stay. Returns how many responses had some."""
+    cleared = 0
+    candidates = responses.exclude(answer=None, grader_comment="").only(
+        "pk", "answer", "grader_comment"
+    )
+    for response in candidates.iterator():
+        if not (isinstance(response.answer, str) or response.grader_comment):
+            continue
+        cleared += 1
+        if dry_run:
+            continue
+        if isinstance(response.answer, str):
+            response.answer = None
+        response.grader_comment = ""
+        response.save(update_fields=["answer", "grader_comment"])
+    return cleared

@@ -1,10 +1,13 @@
 """The personal data ``courses`` holds: accounts, profiles, enrolments, consent and requests."""
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.utils.translation import gettext_lazy as _
 
+from courses.conf import lms_settings
 from courses.models import (
     Cohort,
     Completion,
@@ -15,7 +18,14 @@ from courses.models import (
     PersonalDataAccess,
     SignupRequest,
 )
-from courses.privacy.registry import ErasureContext, ExportSection, PersonalData, Provider, redact
+from courses.privacy.registry import (
+    ErasureContext,
+    ExportSection,
+    PersonalData,
+    Provider,
+    RetentionResult,
+    redact,
+)
 
 
 def _iso(value) -> str | None:
@@ -197,6 +207,49 @@ class CoursesProvider(Provider):
             ),
         ]
 
+    def apply_retention(self, *, now, dry_run: bool) -> list[RetentionResult]:
+        return [
+            *self._inactive_delegates(now=now, dry_run=dry_run),
+            *self._access_log(now=now, dry_run=dry_run),
+        ]
+
+    def _inactive_delegates(self, *, now, dry_run: bool) -> list[RetentionResult]:
+        days = lms_settings.RETENTION_INACTIVE_DELEGATE_DAYS
+        if days is None:
+            return []
+        from courses.privacy import services  # services runs every provider, this one too
+
+        inactive = inactive_delegates(since=now - timedelta(days=days))
+        erased = refused = 0
+        for user in inactive:
+            if services.erasure_refusals(user):
+                refused += 1
+            elif not dry_run:
+                services.erase_user(user=user, actor=None, now=now)
+                erased += 1
+            else:
+                erased += 1
+        return [
+            RetentionResult(
+                "RETENTION_INACTIVE_DELEGATE_DAYS",
+                f"delegates inactive for {days} days erased ({refused} kept: they issued "
+                "certificates)",
+                erased,
+            )
+        ]
+
+    def _access_log(self, *, now, dry_run: bool) -> list[RetentionResult]:
+        days = lms_settings.ACCESS_LOG_RETENTION_DAYS
+        if days is None:
+            return []
+        old = PersonalDataAccess.objects.filter(at__lt=now - timedelta(days=days))
+        count = old.count() if dry_run else old.delete()[0]
+        return [
+            RetentionResult(
+                "ACCESS_LOG_RETENTION_DAYS", f"access log entries older than {days} days", count
+            )
+        ]
+
     def erase(self, context: ErasureContext) -> None:
         user = context.user
         old_username, old_email = user.get_username(), user.email
@@ -245,3 +298,18 @@ class CoursesProvider(Provider):
             for entry in LogEntry.objects.filter(object_repr__icontains=identifier):
                 entry.object_repr = redact(entry.object_repr, context.identifiers)
                 entry.save(update_fields=["object_repr"])
+
+
+def inactive_delegates(*, since):
+    """Delegates (accounts with a profile), not erased, neither signed in nor active in a
+    course since ``since``."""
+    from django.db.models import Q
+
+    recently_active = Enrollment.objects.filter(last_activity_at__gte=since).values("user_id")
+    return (
+        get_user_model()
+        ._default_manager.filter(delegate_profile__isnull=False, erasure__isnull=True)
+        .filter(Q(last_login__lt=since) | Q(last_login=None, date_joined__lt=since))
+        .exclude(pk__in=recently_active)
+        .order_by("pk")
+    )

@@ -56,6 +56,15 @@ class ExportSection:
 
 
 @dataclass(frozen=True)
+class RetentionResult:
+    """What one retention rule found (and, unless a dry run, purged)."""
+
+    rule: str  # the LMS setting, e.g. "RETENTION_ATTEMPT_TEXT_DAYS"
+    description: str
+    count: int
+
+
+@dataclass(frozen=True)
 class ExportFile:
     name: str  # path inside the ZIP
     content: bytes
@@ -83,6 +92,11 @@ class Provider:
     def erase(self, context: ErasureContext) -> None:
         """Remove or de-identify the person's data. Runs inside the erasure's transaction;
         append a short English line to ``context.notes`` saying what was done."""
+
+    def apply_retention(self, *, now, dry_run: bool) -> list["RetentionResult"]:
+        """Purge or de-identify what has outlived its ``LMS`` retention setting; with
+        ``dry_run`` only count it. Must be idempotent (a second run finds nothing)."""
+        return []
 
     def restrict(self, user: AbstractBaseUser) -> None:
         """Stop processing the person's data (beyond keeping it). Default: nothing to stop."""
