@@ -79,7 +79,7 @@ class DataRequest(models.Model):
         null=True,
         blank=True,
         related_name="+",
-        verbose_name=_("closed by"),
+        verbose_name=_("handled by"),
     )
     outcome = models.TextField(_("what was done"), blank=True)
 
