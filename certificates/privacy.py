@@ -5,10 +5,12 @@ PDF's hash stay; the name stays only when ``LMS["CERTIFICATES_STAY_VERIFIABLE"]`
 from datetime import timedelta
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.files.storage import default_storage
+from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from certificates.models import Certificate, CertificateEvent
+from certificates.models import BulkDownload, Certificate, CertificateEvent
 from courses.conf import lms_settings
 from courses.privacy.registry import (
     ErasureContext,
@@ -144,9 +146,11 @@ class CertificatesProvider(Provider):
         ):
             event.note = redact(event.note, context.identifiers)
             event.save(update_fields=["note"])
+        expired = expire_bulk_zips_holding({c.pk for c in certificates}, now=context.now)
         kept = "name kept" if context.keep_certificate_names else "name removed"
         context.notes.append(
-            f"certificates: {len(certificates)} de-identified ({kept}), PDFs deleted"
+            f"certificates: {len(certificates)} de-identified ({kept}), PDFs deleted, "
+            f"{expired} bulk ZIPs holding them deleted"
         )
 
 
@@ -167,3 +171,22 @@ def apply_pdf_retention(*, now, dry_run: bool) -> list[RetentionResult]:
             count,
         )
     ]
+
+
+def expire_bulk_zips_holding(certificate_ids: set[int], *, now) -> int:
+    """Delete the finished bulk ZIPs that hold any of these certificates' PDFs (marked expired,
+    as their retention would). Returns how many."""
+    if not certificate_ids:
+        return 0
+    expired = 0
+    finished = BulkDownload.objects.select_for_update().filter(state=BulkDownload.State.DONE)
+    for job in finished.only("pk", "certificate_ids", "zip_file"):
+        if not certificate_ids.intersection(job.certificate_ids or ()):
+            continue
+        name = job.zip_file.name
+        job.state, job.expired_at, job.zip_file = BulkDownload.State.EXPIRED, now, ""
+        job.save(update_fields=["state", "expired_at", "zip_file"])
+        if name:
+            transaction.on_commit(lambda name=name: default_storage.delete(name))
+        expired += 1
+    return expired

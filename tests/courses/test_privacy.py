@@ -11,7 +11,7 @@ from django.contrib.auth import get_user_model
 from django.db import models
 from django.test import override_settings
 
-from certificates.models import Certificate
+from certificates.models import BulkDownload, Certificate
 from courses.models import DataRequest, Enrollment, ErasedAccount, SignupRequest
 from courses.privacy import registry, services
 from quizzes.models import Attempt, Response
@@ -126,6 +126,10 @@ def test_erasure_leaves_no_trace_and_keeps_the_numbers(admin_world):
     )
     assert certificate.full_name == "" and not certificate.pdf
     assert erased.erased_by == admin_world.admin and not erased.certificate_names_kept
+    # The bulk ZIP holding the delegate's certificate is gone; the other course's stays
+    world.bulk_zip.refresh_from_db()
+    assert world.bulk_zip.state == "expired" and not world.bulk_zip.zip_file
+    assert BulkDownload.objects.get(pk=admin_world.theirs.bulk_zip.pk).state == "done"
     delegate = get_user_model().objects.get(pk=delegate.pk)  # the world is shared
     assert not delegate.is_active and not delegate.has_usable_password()
     # The other delegate is untouched
@@ -141,7 +145,7 @@ def test_erasure_keeps_the_name_on_certificates_when_they_stay_verifiable(admin_
 
 def test_an_account_that_issued_certificates_is_not_erased(admin_world):
     hr = admin_world.hr
-    with pytest.raises(services.ErasureRefused, match="issued 2 certificates"):
+    with pytest.raises(services.ErasureRefused, match="đã cấp 2 chứng nhận"):
         services.erase_user(user=hr, actor=admin_world.admin)
     hr = get_user_model().objects.get(pk=hr.pk)
     assert hr.email == "hr@example.vn" and hr.is_active
@@ -172,7 +176,7 @@ def test_carrying_out_an_erasure_request_records_who_and_what(admin_world):
     services.carry_out(data_request=data_request, actor=admin_world.admin)
     data_request.refresh_from_db()
     assert data_request.state == "done" and data_request.closed_by == admin_world.admin
-    assert data_request.reason == "" and "erased" in data_request.outcome
+    assert data_request.reason == "" and "Đã xóa dữ liệu cá nhân" in data_request.outcome
     with pytest.raises(services.RequestClosed):
         services.carry_out(data_request=data_request, actor=admin_world.admin)
 
