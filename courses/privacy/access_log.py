@@ -68,8 +68,19 @@ def classify(request, response) -> str | None:
     if name in INSPECT_URL_NAMES or name.endswith(INSPECT_URL_SUFFIXES):
         return "view"
     if "lms_api" in match.namespaces and _rows_of(response) is not None:
-        return "export"
+        return "export" if _lists_personal_data(response) else None
     return None
+
+
+def _lists_personal_data(response) -> bool:
+    """Whether an API list is of a model some provider declares (enrolments, attempts,
+    certificates...), not of courses or questions."""
+    from courses.privacy.registry import declared_models
+
+    view = (getattr(response, "renderer_context", None) or {}).get("view")
+    queryset = getattr(view, "queryset", None)
+    model = getattr(queryset, "model", None)
+    return model is not None and model._meta.label_lower in declared_models()
 
 
 class PersonalDataAccessMiddleware:
@@ -93,10 +104,7 @@ class PersonalDataAccessMiddleware:
 
     @staticmethod
     def is_logged_user(request) -> bool:
-        """Staff (admin access) and API clients; not a delegate reading their own pages."""
+        """Staff (with access to the admin), on the admin, the site or the API; not a
+        delegate reading their own records."""
         user = getattr(request, "user", None)
-        if user is None or not user.is_authenticated:
-            return False
-        return "lms_api" in request.resolver_match.namespaces or user.has_perm(
-            "wagtailadmin.access_admin"
-        )
+        return bool(user and user.is_authenticated and user.has_perm("wagtailadmin.access_admin"))

@@ -204,3 +204,12 @@ def test_withdrawal_and_consent(admin_world):
         services.record_consent(user=delegate)
         assert services.consent_is_current(delegate)
     assert delegate.privacy_consents.count() == 3
+
+
+def test_every_provider_exports_something_of_a_delegate_with_data_everywhere(admin_world):
+    delegate = admin_world.mine.delegate
+    for provider in registry.providers():
+        sections = provider.export(delegate)
+        assert any(section.rows for section in sections), provider.app_label
+        for section in sections:
+            assert all(len(row) == len(section.columns) for row in section.rows), section.key

@@ -184,3 +184,13 @@ def test_inspecting_a_record_is_logged_and_a_delegates_own_download_is_not(clien
     assert list(PersonalDataAccess.objects.values_list("action", "what")) == [
         ("view", "enrollments:inspect")
     ]
+
+
+def test_api_lists_of_personal_data_are_logged_with_their_count(client_as, admin_world):
+    from courses.models import PersonalDataAccess
+
+    client = client_as("hr")
+    assert client.get(reverse("lms_api:certificate-list")).status_code == 200
+    assert client.get(reverse("lms_api:course-list")).status_code == 200  # not personal
+    [entry] = PersonalDataAccess.objects.all()
+    assert (entry.what, entry.rows, entry.actor) == ("lms_api:certificate-list", 2, admin_world.hr)
