@@ -41,7 +41,9 @@ class ExcelFriendlyExportMixin(SpreadsheetExportMixin):
     def as_spreadsheet(self, queryset, spreadsheet_format):
         response = super().as_spreadsheet(queryset, spreadsheet_format)
         # For the access log (courses.privacy.access_log): how many rows were exported.
-        response.personal_data_rows = queryset.count()
+        response.personal_data_rows = (
+            len(queryset) if isinstance(queryset, list | tuple) else queryset.count()
+        )
         return response
 
     def stream_csv(self, queryset):

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Consent(models.Model):
@@ -50,7 +51,7 @@ class DataRequest(models.Model):
         OPEN = "open", _("Received")
         DONE = "done", _("Done")
         REFUSED = "refused", _("Refused")
-        CANCELLED = "cancelled", _("Cancelled")
+        CANCELLED = "cancelled", pgettext_lazy("state of a personal data request", "Cancelled")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -113,7 +114,7 @@ class ErasedAccount(models.Model):
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
         related_name="erasure",
-        verbose_name=_("account"),
+        verbose_name=pgettext_lazy("a user account", "account"),
     )
     erased_at = models.DateTimeField(_("erased at"))
     erased_by = models.ForeignKey(

@@ -38,6 +38,15 @@ EXEMPT = {
 }
 
 
+def remember_consent(sender, request, user, **kwargs) -> None:
+    """On sign-in (``user_logged_in``), while the session is being saved anyway: remember
+    that the user needs no notice, so later requests neither query nor write the session."""
+    if request is None or not hasattr(request, "session"):
+        return
+    if not hasattr(user, "delegate_profile") or services.consent_is_current(user):
+        request.session[SESSION_KEY] = lms_settings.PRIVACY_NOTICE_VERSION
+
+
 class ConsentRequiredMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
