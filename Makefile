@@ -42,9 +42,12 @@ test: install node_modules/axe-core/axe.min.js
 matrix: install node_modules/axe-core/axe.min.js
 	$(VENV)/bin/nox -s "tests(lts)"
 
+# ruff; the architecture contracts (.importlinter); then the apps' use of Django, Wagtail, DRF,
+# drf-spectacular and ReportLab: public, documented names only (scripts/check_public_apis.py).
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/lint-imports
+	$(PY) scripts/check_public_apis.py
 
 bench: install
 	$(PY) benchmarks/run.py

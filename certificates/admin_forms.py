@@ -19,6 +19,7 @@ from certificates.pdf import Holder, fill_placeholders, unknown_placeholders
 from courses import selectors as course_selectors
 from courses.admin_forms import ScopedModelFormMixin
 from courses.admin_views import STATUS_LABELS
+from courses.model_fields import column_names
 from courses.models import Cohort, CoursePage, Enrollment, Province
 from courses.text import match_key, nfc
 
@@ -73,7 +74,8 @@ class CertificateTemplateForm(ScopedModelFormMixin, WagtailAdminModelForm):
         super().__init__(*args, **kwargs)
         # The model's defaults are lazy translations; a field left out of a failed form keeps
         # its default on the instance, where the model's clean() needs a str.
-        for field in self.instance._meta.concrete_fields:
+        for name in column_names(type(self.instance)):
+            field = self.instance._meta.get_field(name)
             value = getattr(self.instance, field.attname, None)
             if isinstance(value, Promise):
                 setattr(self.instance, field.attname, str(value))

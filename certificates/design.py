@@ -78,6 +78,7 @@ def holder_for(certificate: Certificate) -> Holder:
         serial=certificate.serial,
         issued_on=certificate.issued_on,
         verification_url=verification_url(certificate.verification_code, course=certificate.course),
+        verification_code=certificate.verification_code,
         organisation=certificate.organisation,
         position=certificate.position,
         province=certificate.province,
@@ -96,6 +97,7 @@ def sample_holder(course=None) -> Holder:
         serial="TTĐN-2024-000123",
         issued_on=date.today(),  # noqa: DTZ011 (a preview's date only)
         verification_url=verification_url("sample-code", course=course),
+        verification_code="sample-code",
         organisation=_("Organisation"),
         position=_("Position"),
         province=_("Province"),

@@ -34,3 +34,9 @@ class FileTooLarge(CertificateError):
 
     code = "file_too_large"
     message = _("The file is larger than any certificate (5 MB).")
+
+
+class NotRenewable(CertificateError):
+    code = "not_renewable"
+    message = _("This certificate cannot be renewed yet: renewal opens shortly before it expires.")
+    status = 409

@@ -7,16 +7,22 @@ MAX_PDF_BYTES = 5 * 1024 * 1024
 
 
 class VerifyCodeForm(forms.Form):
+    """What a visitor types from a certificate: the verification code under its QR code (or
+    the address the QR code holds), or its register number ("Số vào sổ")."""
+
     code = forms.CharField(
-        label=_("Verification code"),
+        label=_("Verification code or register number"),
         max_length=300,  # a pasted verification address is accepted too
-        help_text=_("Printed under the QR code of the certificate."),
+        help_text=_(
+            "The code printed under the QR code of the certificate, or its register number."
+        ),
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
 
     def clean_code(self) -> str:
         code = "".join(self.cleaned_data["code"].split())
-        if "/" in code:  # a pasted address: keep its last part
+        if "://" in code or code.startswith("/") or "/verify/" in code:
+            # A pasted address: keep its last part. Other slashes belong to a register number.
             code = code.rstrip("/").rsplit("/", 1)[-1]
         return code
 

@@ -141,6 +141,12 @@ class CertificateTemplate(PreviewableMixin, models.Model):
         choices=[("double", _("Double")), ("single", _("Single")), ("none", _("None"))],
     )
     landscape = models.BooleanField(_("landscape (A4)"), default=True)
+    validity_months = models.PositiveSmallIntegerField(
+        _("valid for (months)"),
+        null=True,
+        blank=True,
+        help_text=_("Leave empty for certificates that never expire."),
+    )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     panels = [
@@ -189,6 +195,7 @@ class CertificateTemplate(PreviewableMixin, models.Model):
             ],
             heading=_("Look"),
         ),
+        FieldPanel("validity_months"),
     ]
 
     class Meta:
@@ -317,6 +324,11 @@ class Certificate(models.Model):
         blank=True,
         related_name="replaced_by",
         verbose_name=_("replaces"),
+    )
+    # Expiry (certificates.expiry): the last day it is valid, and when its holder was reminded.
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    expiry_reminder_sent_at = models.DateTimeField(
+        _("expiry reminder sent at"), null=True, blank=True, editable=False
     )
 
     class Meta:

@@ -1,14 +1,17 @@
 """Drawing a certificate to PDF bytes with ReportLab. No database: callers pass plain values.
 
-* Fonts are DejaVu TTFs shipped in ``certificates/fonts`` and registered once per process, as
-  ``PrebuiltSubsetFont``s: every certificate embeds the same subset of each face, built once
-  (``certificates/prebuilt_subsets.py``).
-* Every string is NFC-normalised and checked against the font before anything is drawn: a
-  missing glyph raises ``MissingGlyph`` naming the character, instead of printing an empty box.
+* Fonts are DejaVu TTFs shipped in ``certificates/fonts``, registered once per process as
+  ReportLab's own ``TTFont``s (each PDF embeds a subset with just the letters it draws).
+  ReportLab says a ``TTFont`` must not serve two documents at the same time, so drawing is
+  serialised within a process (a few milliseconds, once per certificate: it is then stored).
+* Every string is NFC-normalised and checked against the font's character map (read with
+  fontTools) before anything is drawn: a missing glyph raises ``MissingGlyph`` naming the
+  character, instead of printing an empty box.
 * Output is deterministic (ReportLab's invariant mode): the same inputs give the same bytes.
 * The QR code is drawn as vector rectangles from segno's matrix (no raster, no ReportLab widget).
 """
 
+import functools
 import io
 import string
 import threading
@@ -19,14 +22,15 @@ from datetime import date
 from pathlib import Path
 
 import segno
+from fontTools.ttLib import TTFont as FontFile
 from reportlab.lib.colors import HexColor
 from reportlab.lib.pagesizes import A4, landscape, portrait
 from reportlab.lib.utils import ImageReader, simpleSplit
 from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
 from certificates import wording
-from certificates.prebuilt_subsets import PrebuiltSubsetFont
 
 FONT_DIR = Path(__file__).resolve().parent / "fonts"
 FONT_FILES = {
@@ -51,6 +55,7 @@ QR_MASK = 4
 DATE_LINE_PLACEHOLDERS = ("place", "day", "month", "year")
 _lock = threading.Lock()
 _registered: set[str] = set()
+_drawing = threading.Lock()  # one document at a time uses the registered TTFonts
 
 
 class MissingGlyph(ValueError):
@@ -108,6 +113,21 @@ class Holder:
     score: str = ""
     start_date: str = ""
     end_date: str = ""
+    verification_code: str = ""  # printed under the QR code, for typing it in by hand
+
+
+CODE_GROUP = 4
+
+
+def readable_code(code: str) -> tuple[str, ...]:
+    """A verification code as printed under the QR code: groups of four characters on two
+    lines (``"AbCd EfGh IjKl"``, ``"MnOp QrSt Uv"``), which the verification form reads back
+    whatever the spaces."""
+    groups = [code[i : i + CODE_GROUP] for i in range(0, len(code), CODE_GROUP)]
+    if len(groups) <= 3:
+        return (" ".join(groups),) if groups else ()
+    half = (len(groups) + 1) // 2
+    return " ".join(groups[:half]), " ".join(groups[half:])
 
 
 def register_fonts(family: str) -> tuple[str, str, str]:
@@ -116,17 +136,28 @@ def register_fonts(family: str) -> tuple[str, str, str]:
     with _lock:
         if family not in _registered:
             for name, filename in zip(names, FONT_FILES[family], strict=True):
-                pdfmetrics.registerFont(PrebuiltSubsetFont(name, str(FONT_DIR / filename)))
+                pdfmetrics.registerFont(TTFont(name, str(FONT_DIR / filename)))
             _registered.add(family)
     return names
 
 
-def check_glyphs(texts: Iterable[str], font_name: str) -> None:
-    covered = pdfmetrics.getFont(font_name).face.charToGlyph
-    for text in texts:
-        for char in text:
-            if char not in "\n\r\t" and ord(char) not in covered:
-                raise MissingGlyph(char, text)
+@functools.cache
+def covered_characters(filename: str) -> frozenset[int]:
+    """The code points a shipped font file has a glyph for (its best Unicode cmap)."""
+    with FontFile(FONT_DIR / filename, lazy=True) as font:
+        return frozenset(font.getBestCmap())
+
+
+def check_glyphs(texts: Iterable[str], family: str) -> None:
+    """Raise ``MissingGlyph`` for the first character of ``texts`` that a face of the font
+    ``family`` cannot draw."""
+    texts = list(texts)
+    for filename in FONT_FILES[family]:
+        covered = covered_characters(filename)
+        for text in texts:
+            for char in text:
+                if char not in "\n\r\t" and ord(char) not in covered:
+                    raise MissingGlyph(char, text)
 
 
 def fill_placeholders(template: str, holder: Holder) -> str:
@@ -263,14 +294,26 @@ def render_certificate(design: Design, holder: Holder) -> bytes:
             design.verify_label,
             holder.serial,
             holder.verification_url,
+            holder.verification_code,
             *(design.motto or ()),
             *(s.name for s in design.signatories),
             *(s.title for s in design.signatories),
         )
     ] + [body, intro, date_line]
-    for font in fonts:
-        check_glyphs(texts, font)
+    check_glyphs(texts, design.font)
+    with _drawing:
+        return _draw(design, holder, fonts, body=body, intro=intro, date_line=date_line)
 
+
+def _draw(
+    design: Design,
+    holder: Holder,
+    fonts: tuple[str, str, str],
+    *,
+    body: str,
+    intro: str,
+    date_line: str,
+) -> bytes:
     pagesize = landscape(A4) if design.landscape else portrait(A4)
     width, height = pagesize
     buffer = io.BytesIO()
@@ -324,6 +367,9 @@ def render_certificate(design: Design, holder: Holder) -> bytes:
     qr_size = 74
     base = margin + 30
     draw_qr(canvas, holder.verification_url, margin + 34, base, qr_size)
+    code_size = 8.5
+    for number, line in enumerate(readable_code(holder.verification_code)):
+        page.centred(line, margin + 34 + qr_size / 2, base - 10 - number * 9.5, size=code_size)
     canvas.setFillColor(page.colour)
     canvas.setFont(page.bold, 10.5)
     canvas.drawString(

@@ -15,7 +15,8 @@ from django.utils.translation import gettext as _
 
 from certificates import exceptions
 from certificates.conf import verification_url
-from certificates.design import design_for, holder_for, sample_holder
+from certificates.design import design_for, holder_for, sample_holder, template_for
+from certificates.expiry import is_renewable, valid_until
 from certificates.models import Certificate, CertificateEvent, CertificateTemplate, SerialCounter
 from certificates.pdf import MissingGlyph, render_certificate
 from courses.conf import lms_settings
@@ -81,6 +82,10 @@ def _create(*, enrollment, issued_by, now, replaces=None) -> Certificate:
         issued_at=now,
         issued_by=issued_by,
         replaces=replaces,
+        valid_until=valid_until(
+            issued_on=timezone.localdate(now),
+            validity_months=template_for(enrollment.course).validity_months,
+        ),
     )
     try:
         # Certificates are drawn in the site's language, whoever clicks the button.
@@ -117,15 +122,31 @@ def issue_certificate(
             .get(pk=enrollment_id)
         )
         existing = enrollment.certificates.filter(status=Certificate.Status.VALID).first()
-        if existing is not None:
+        renewing = existing is not None and _retaken_to_renew(existing, enrollment, now)
+        if existing is not None and not renewing:
             return existing, False
         if issued_by is None and enrollment.completed_at is None:
             raise exceptions.NotEligible()
-        certificate = _create(enrollment=enrollment, issued_by=issued_by, now=now)
+        if renewing:  # the renewal supersedes it (its status list bit is set)
+            existing.status = Certificate.Status.SUPERSEDED
+            existing.save(update_fields=["status"])
+            _record(existing, CertificateEvent.Action.REISSUED, issued_by, now, _("Renewed"))
+        certificate = _create(
+            enrollment=enrollment, issued_by=issued_by, now=now, replaces=existing
+        )
         _record(certificate, CertificateEvent.Action.ISSUED, issued_by, now)
         if notify:
             transaction.on_commit(lambda: send_issued_email(certificate_id=certificate.pk))
     return certificate, True
+
+
+def _retaken_to_renew(existing: Certificate, enrollment: Enrollment, now: datetime) -> bool:
+    """The course was completed again after the certificate, in its renewal period."""
+    return (
+        enrollment.completed_at is not None
+        and enrollment.completed_at > existing.issued_at
+        and is_renewable(existing, today=timezone.localdate(now))
+    )
 
 
 def revoke_certificate(

@@ -16,10 +16,13 @@ from courses.views.access import login_required
 
 @login_required
 def mine(request):
+    from certificates.badges.views import badge_links
+
+    certificates = list(selectors.certificates_of(user=request.user))
     return render(
         request,
         "certificates/mine.html",
-        {"certificates": selectors.certificates_of(user=request.user)},
+        {"certificates": certificates, "with_badges": badge_links(request, certificates)},
     )
 
 
@@ -48,16 +51,24 @@ def _limited(request):
 def verify(request):
     form = VerifyCodeForm(request.GET or None)
     if form.is_valid():
-        return redirect("certificates:verify_code", code=form.cleaned_data["code"])
+        reference = form.cleaned_data["code"]
+        if "/" not in reference:
+            return redirect("certificates:verify_code", code=reference)
+        return _verification_result(request, reference)  # a register number like 12/QĐ-2024
     return render(
         request, "certificates/verify.html", {"form": form, "file_form": VerifyFileForm()}
     )
 
 
 def verify_code(request, code: str):
+    return _verification_result(request, code)
+
+
+def _verification_result(request, reference: str):
+    """The public answer for a verification code or a register number, rate-limited."""
     if _limited(request):
         return render(request, "certificates/rate_limited.html", status=429)
-    certificate = selectors.by_verification_code(code)
+    certificate = selectors.by_printed_reference(reference)
     return render(
         request,
         "certificates/verify_result.html",

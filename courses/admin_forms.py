@@ -19,7 +19,7 @@ class ScopedModelFormMixin:
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        policy = permission_policy_for(self._meta.model)
+        policy = permission_policy_for(type(self.instance))
         user = getattr(self, "for_user", None)
         if not isinstance(policy, ScopedPermissionPolicy) or user is None:
             return

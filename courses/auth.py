@@ -5,28 +5,11 @@ Every one of these goes through Django's ``authenticate()``, so django-axes (fir
 password or token is checked (``courses.lockout``).
 """
 
-import functools
-
 from axes.backends import AxesStandaloneBackend
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import BaseBackend, ModelBackend
 
 from courses.compat import APIToken
-from courses.prepared import Columns, Prepared
-
-
-@functools.cache
-def _user_columns() -> Columns:
-    return Columns.of(get_user_model())
-
-
-@functools.cache
-def _user_by_id() -> Prepared:
-    user_model, columns = get_user_model(), _user_columns()
-    return Prepared(
-        lambda pk: user_model._default_manager.filter(pk=pk).values_list(*columns.lookups()),
-        pk=int,
-    )
 
 
 def find_account(login: str):
@@ -59,7 +42,8 @@ class LockoutBackend(AxesStandaloneBackend):
 
 
 class EmailOrUsernameBackend(ModelBackend):
-    """Delegates sign in with their email address; staff may keep a username."""
+    """Delegates sign in with their email address; staff may keep a username. The signed-in
+    user of every request is ``ModelBackend.get_user()``'s: one query by primary key."""
 
     def authenticate(self, request, username=None, password=None, **kwargs):
         if username is None or password is None:
@@ -71,18 +55,6 @@ class EmailOrUsernameBackend(ModelBackend):
         if user.check_password(password) and self.user_can_authenticate(user):
             return user
         return None
-
-    def get_user(self, user_id):
-        """The signed-in user, as ``ModelBackend`` gives it, read once for every request: its
-        SQL is built once (``courses.prepared``)."""
-        if type(user_id) is not int:  # a custom user model keyed otherwise
-            return super().get_user(user_id)
-        query = _user_by_id()
-        row = query.first(pk=user_id)
-        if row is None:
-            return None
-        user = _user_columns().instance(row, using=query.db)
-        return user if self.user_can_authenticate(user) else None
 
 
 class APITokenBackend(BaseBackend):

@@ -89,7 +89,8 @@ def send_messages(messages: Sequence[EmailMessage]) -> int:
 
 # Rich text from imported files: Wagtail 8 sanitises database HTML and reads Markdown
 # (wagtail.api.rich_text); 7.4 has the editor's converter, which keeps only the features
-# through a round trip, and no Markdown reader.
+# through a round trip (through its public form widget: what an editor's save does), and no
+# Markdown reader.
 
 
 def sanitize_rich_text(html: str, *, features: list[str]) -> tuple[str, bool]:
@@ -129,12 +130,12 @@ _SAME_ELEMENT = {"strong": "b", "em": "i", "div": "p"}
 
 def _round_trip(html: str, features: list[str]) -> tuple[str, bool]:
     from bs4 import BeautifulSoup
-    from wagtail.admin.rich_text.converters.contentstate import ContentstateConverter
+    from wagtail.admin.rich_text import DraftailRichTextArea
 
-    converter = ContentstateConverter(features)
-    soup = BeautifulSoup(
-        converter.to_database_format(converter.from_database_format(html)), "html.parser"
-    )
+    widget = DraftailRichTextArea(features=features)
+    editor_value = widget.format_value(html)
+    saved = widget.value_from_datadict({"rich_text": editor_value}, {}, "rich_text")
+    soup = BeautifulSoup(saved, "html.parser")
     for element in soup.find_all(attrs={"data-block-key": True}):
         del element["data-block-key"]  # the editor's own bookkeeping, made up on the way
     cleaned = str(soup)

@@ -89,6 +89,16 @@ DEFAULTS: dict[str, Any] = {
     "RETENTION_CERTIFICATE_PDF_DAYS": None,
     # Days the log of staff access to personal data is kept.
     "ACCESS_LOG_RETENTION_DAYS": 2 * 365,
+    # The agency's Ed25519 key signing Open Badges 3.0 credentials (certificates.badges): its PEM
+    # text (e.g. read from an environment variable) or the path of a PEM file. Never in the
+    # database. Without one, certificates have no badge. ``manage.py generate_badge_key`` makes one.
+    "BADGE_SIGNING_KEY": None,
+    "BADGE_SIGNING_KEY_FILE": None,
+    # Bits in one Bitstring Status List (W3C: at least 131,072, for herd privacy).
+    "BADGE_STATUS_LIST_BITS": 131_072,
+    # Days before a certificate expires that its holder and HR are reminded (and that the
+    # holder may renew it by taking the course again).
+    "CERTIFICATE_EXPIRY_REMINDER_DAYS": 30,
     # App namespaces whose every response is private (courses.middleware.PrivateCacheControl…).
     "PRIVATE_URL_APPS": ("courses", "quizzes", "certificates", "lms_api"),
 }

@@ -1,6 +1,5 @@
 """Reads: everything the pages and reports show, in a constant number of queries."""
 
-import functools
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -20,7 +19,6 @@ from courses.models import (
     Enrollment,
 )
 from courses.outline_cache import OutlineItem
-from courses.prepared import Columns, Prepared, instances
 from courses.progress import Item, Progress, compute_progress
 
 User = AbstractBaseUser | AnonymousUser
@@ -94,35 +92,15 @@ def is_learner(user: User) -> bool:
     return bool(user and user.is_authenticated)
 
 
-@functools.cache
-def _enrollment_and_cohort_columns() -> tuple[Columns, Columns]:
-    return Columns.of(Enrollment), Columns.of(Cohort)
-
-
-# Built once (``courses.prepared``): every course page a delegate opens runs it.
-_ENROLLMENT_WITH_COHORT = Prepared(
-    lambda user_id, course_id: Enrollment.objects.filter(
-        user_id=user_id, course_id=course_id
-    ).values_list(
-        *_enrollment_and_cohort_columns()[0].lookups(),
-        *_enrollment_and_cohort_columns()[1].lookups("cohort__"),
-    ),
-    user_id=int,
-    course_id=int,
-)
-
-
 def enrollment_for(*, user: User, course: CoursePage) -> Enrollment | None:
     """The delegate's enrolment in the course, with its cohort (None when not enrolled)."""
     if not is_learner(user):
         return None
-    row = _ENROLLMENT_WITH_COHORT.first(user_id=user.pk, course_id=course.pk)
-    if row is None:
-        return None
-    enrollment, enrollment.cohort = instances(
-        row, *_enrollment_and_cohort_columns(), using=_ENROLLMENT_WITH_COHORT.db
+    return (
+        Enrollment.objects.select_related("cohort")
+        .filter(user_id=user.pk, course_id=course.pk)
+        .first()
     )
-    return enrollment
 
 
 def enrol_url(*, course: CoursePage, request: HttpRequest | None = None) -> str:
@@ -191,18 +169,14 @@ def _progress_items(items: Iterable[OutlineItem]) -> list[Item]:
     return [Item(id=item.id, required=item.required) for item in items]
 
 
-_COMPLETED_PAGES = Prepared(
-    lambda enrollment_id: (
-        Completion.objects.filter(enrollment_id=enrollment_id).order_by().values_list("page_id")
-    ),
-    enrollment_id=int,
-)
-
-
 def completed_ids(enrollment: Enrollment | None) -> set[int]:
     if enrollment is None:
         return set()
-    return {page_id for (page_id,) in _COMPLETED_PAGES.rows(enrollment_id=enrollment.pk)}
+    return set(
+        Completion.objects.filter(enrollment_id=enrollment.pk)
+        .order_by()
+        .values_list("page_id", flat=True)
+    )
 
 
 def course_outline(

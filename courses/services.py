@@ -12,6 +12,7 @@ from wagtail.models import GroupPagePermission, Page
 
 from courses import exceptions, roles
 from courses.conf import lms_settings
+from courses.model_fields import column_names
 from courses.models import (
     Cohort,
     Completion,
@@ -22,7 +23,6 @@ from courses.models import (
     Enrollment,
     Province,
 )
-from courses.prepared import Columns, Prepared, instances
 from courses.progress import Item, compute_progress
 from courses.selectors import outline_items
 from courses.signals import course_completed
@@ -240,22 +240,9 @@ COMPLETION_COURSE_FIELDS = (
 
 
 @functools.cache
-def _enrollment_columns() -> tuple[Columns, Columns]:
-    return Columns.of(Enrollment), Columns.of(CoursePage, COMPLETION_COURSE_FIELDS)
-
-
-# Built once (``courses.prepared``): every pass of a quiz runs it.
-_ENROLLMENT_IN_COURSE_LOCKED = Prepared(
-    lambda user_id, course_path: (
-        Enrollment.objects.select_for_update(of=("self",))
-        .filter(user_id=user_id, course__path=course_path)
-        .values_list(
-            *_enrollment_columns()[0].lookups(), *_enrollment_columns()[1].lookups("course__")
-        )
-    ),
-    user_id=int,
-    course_path=str,
-)
+def _enrollment_fields() -> tuple[str, ...]:
+    """Every column of the enrolment (the caller updates and returns it)."""
+    return column_names(Enrollment)
 
 
 def _locked_enrollment(*, user: AbstractBaseUser, page: Page) -> Enrollment | None:
@@ -263,26 +250,22 @@ def _locked_enrollment(*, user: AbstractBaseUser, page: Page) -> Enrollment | No
     ``COMPLETION_COURSE_FIELDS``, in one read; its row locked until the transaction ends, so that
     completions of one enrolment are recorded one at a time and "this completed the course" is
     decided once."""
-    query = _ENROLLMENT_IN_COURSE_LOCKED
-    row = query.first(user_id=user.pk, course_path=page.path[: -page.steplen])
-    if row is None:
-        return None
-    enrollment, enrollment.course = instances(row, *_enrollment_columns(), using=query.db)
-    return enrollment
-
-
-_COMPLETIONS = Prepared(
-    lambda enrollment_id: (
-        Completion.objects.filter(enrollment_id=enrollment_id)
-        .order_by()
-        .values_list("pk", "page_id", "completed_at")
-    ),
-    enrollment_id=int,
-)
+    return (
+        Enrollment.objects.select_for_update(of=("self",))
+        .select_related("course")
+        .only(*_enrollment_fields(), *(f"course__{name}" for name in COMPLETION_COURSE_FIELDS))
+        .filter(user_id=user.pk, course__path=page.path[: -page.steplen])
+        .first()
+    )
 
 
 def _complete(enrollment: Enrollment, *, page: Page, now: datetime) -> Completion:
-    done = {row[1]: row for row in _COMPLETIONS.rows(enrollment_id=enrollment.pk)}
+    done = {
+        row[1]: row
+        for row in Completion.objects.filter(enrollment_id=enrollment.pk)
+        .order_by()
+        .values_list("pk", "page_id", "completed_at")
+    }
     if page.pk in done:  # completing again (a regrade, a second pass) is not new activity
         pk, _page_id, completed_at = done[page.pk]
         changes = {}
@@ -382,3 +365,12 @@ def _group_name_for(course: CoursePage) -> str:
     while Group.objects.filter(name=name).exists():
         name, suffix = f"{base} ({suffix})", suffix + 1
     return name[:150]
+
+
+def restart_course(*, enrollment_id: int) -> None:
+    """Forget the enrolment's completions so the delegate takes the course again (recurring
+    training: a certificate's renewal). Completing it again announces ``course_completed``."""
+    with transaction.atomic():
+        enrollment = Enrollment.objects.select_for_update().get(pk=enrollment_id)
+        Completion.objects.filter(enrollment=enrollment).delete()
+        Enrollment.objects.filter(pk=enrollment.pk).update(completed_at=None)

@@ -39,6 +39,7 @@ class QuestionAdminForm(ScopedModelFormMixin, WagtailAdminModelForm):
             "type": data.get("type"),
             "text": data.get("text", ""),
             "marks": data.get("marks"),
+            "wildcards": data.get("wildcards", False),
             "choices": choices,
         }
 

@@ -87,7 +87,9 @@ class QuestionViewSet(ScopedViewSetMixin, SnippetViewSet):
         DateColumn("updated_at", label=_("Updated")),
     ]
     list_filter = ["category", "type"]
-    search_fields = ["name", "text"]
+    # No ``search_fields``: the search backend then searches the model's own index (name and
+    # text). Field names passed to it are read as index columns by the SQLite backend ("no such
+    # column: name").
     list_export = ["name", "category", "get_type_display", "marks", "updated_at"]
     export_headings = {"get_type_display": _("Type")}
 

@@ -173,6 +173,7 @@ def _create(parsed: ParsedQuestion, category: QuestionCategory) -> Question:
         penalise_wrong_choices=parsed.penalise_wrong_choices,
         case_sensitive=parsed.case_sensitive,
         accept_without_diacritics=parsed.accept_without_diacritics,
+        wildcards=parsed.wildcards,
         shuffle_choices=parsed.shuffle_choices,
     )
     question.choices = [

@@ -74,6 +74,7 @@ def key_from_snapshot(data: Snapshot) -> QuestionKey:
         all_or_nothing=bool(data.get("all_or_nothing")),
         case_sensitive=bool(data.get("case_sensitive")),
         accept_without_diacritics=bool(data.get("accept_without_diacritics")),
+        wildcards=bool(data.get("wildcards")),
     )
 
 
@@ -90,7 +91,7 @@ def validate_snapshot(data: Snapshot) -> list[str]:
         errors.append(_("Marks must be zero or more."))
     if not str(data.get("text", "")).strip():
         errors.append(_("The question needs a text."))
-    if any(not str(c.get("text", "")).strip() for c in choices):
+    if any(not str(c.get("text", "")).strip() and not is_distractor(kind, c) for c in choices):
         errors.append(_("Every choice needs a text."))
     right = [c for c in choices if c.get("is_correct")]
     if kind in CHOICE_TYPES:
@@ -112,7 +113,7 @@ def validate_snapshot(data: Snapshot) -> list[str]:
         if any(parse_number(str(c.get("text", ""))) is None for c in choices):
             errors.append(_("Every accepted answer of a numerical question must be a number."))
     if kind == QuestionType.MATCHING:
-        if len(choices) < 2:
+        if sum(1 for c in choices if not is_distractor(kind, c)) < 2:
             errors.append(_("A matching question needs at least two pairs."))
         if any(not str(c.get("match", "")).strip() for c in choices):
             errors.append(_("Every item of a matching question needs its match."))
@@ -128,6 +129,16 @@ def validate_snapshot(data: Snapshot) -> list[str]:
     return errors
 
 
+def is_distractor(kind: QuestionType, choice: Mapping[str, Any]) -> bool:
+    """A matching "pair" with a match and no item: one more wrong option (Moodle's extra
+    answers, written ``= -> distractor`` in GIFT)."""
+    return (
+        kind == QuestionType.MATCHING
+        and not str(choice.get("text", "")).strip()
+        and bool(str(choice.get("match", "")).strip())
+    )
+
+
 def public_view(data: Snapshot, choice_order: list[int]) -> dict[str, Any]:
     """What a delegate may see of a question before review: no keys, no correctness, no
     feedback. Matching shows the right-hand items as a shuffled list of options."""
@@ -138,7 +149,11 @@ def public_view(data: Snapshot, choice_order: list[int]) -> dict[str, Any]:
     if kind in CHOICE_TYPES or kind == QuestionType.ORDERING:
         view["choices"] = [{"id": int(c["id"]), "text": c["text"]} for c in ordered]
     elif kind == QuestionType.MATCHING:
-        view["items"] = [{"id": int(c["id"]), "text": c["text"]} for c in data["choices"]]
+        view["items"] = [
+            {"id": int(c["id"]), "text": c["text"]}
+            for c in data["choices"]
+            if not is_distractor(kind, c)
+        ]
         # Options in alphabetical order: any order tied to the items (or to their shuffle)
         # could give an answer away.
         view["options"] = sorted(dict.fromkeys(c["match"] for c in data["choices"]), key=match_key)

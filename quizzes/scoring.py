@@ -5,6 +5,8 @@ exactly 1); marks are ``Decimal``s. Totals and percentages are computed exactly 
 the end, so 7 of 10 meets a 70 % pass mark and rounding never turns a fail into a pass.
 """
 
+import functools
+import re
 import unicodedata
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -43,7 +45,8 @@ class ChoiceKey:
     ``fraction`` is the share of the marks the choice is worth (1 for the right answer, between 0
     and 1 for partly right, negative to penalise a wrong pick in multiple response). ``text`` is the
     accepted answer (short answer), the number (numerical) or the left-hand item (matching);
-    ``match`` is the right-hand item that belongs with it (matching).
+    ``match`` is the right-hand item that belongs with it (matching). A matching choice without
+    an item is a distractor: its match is one more wrong option, as in Moodle.
     """
 
     id: int
@@ -51,6 +54,10 @@ class ChoiceKey:
     text: str = ""
     match: str = ""
     tolerance: Decimal = Decimal(0)
+
+    @property
+    def is_distractor(self) -> bool:
+        return not self.text.strip()
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +68,7 @@ class QuestionKey:
     all_or_nothing: bool = False  # multiple response, matching and ordering
     case_sensitive: bool = False  # short answer
     accept_without_diacritics: bool = False  # short answer
+    wildcards: bool = False  # short answer: "*" in an accepted answer matches any characters
 
     def choice(self, choice_id: int) -> ChoiceKey | None:
         return next((c for c in self.choices if c.id == choice_id), None)
@@ -211,7 +219,38 @@ def _multiple(key: QuestionKey, answer: Answer) -> Fraction:
 
 def _short_answer(key: QuestionKey, answer: Answer) -> Fraction:
     matched = matching_choices(key, answer)
+    if key.wildcards and matched:
+        # Moodle grades by the first accepted answer that matches, so that a catch-all "*"
+        # written last only catches what nothing before it did.
+        return _clamp(matched[0].fraction)
     return _clamp(max((choice.fraction for choice in matched), default=Fraction(0)))
+
+
+UNESCAPED_ASTERISKS = re.compile(r"(?<!\\)\*+")
+
+
+@functools.lru_cache(maxsize=1024)
+def wildcard_pattern(accepted: str) -> re.Pattern[str]:
+    """An accepted answer with wildcards as a pattern, as Moodle's short answer compares them
+    (``qtype_shortanswer_question::compare_string_with_wildcard``): each run of ``*`` not
+    preceded by a backslash matches any characters (none included), ``\\*`` is an asterisk,
+    everything else is literal, and the whole answer must match."""
+    parts = UNESCAPED_ASTERISKS.split(accepted)
+    # DOTALL: answers reach here normalised to one line; a stray line break is any character.
+    return re.compile(".*".join(re.escape(part.replace("\\*", "*")) for part in parts), re.DOTALL)
+
+
+def wildcard_match(answer: str, accepted: str) -> bool:
+    """``answer`` (already normalised) matches ``accepted`` (normalised alike), ``*`` wildcards
+    and all."""
+    return wildcard_pattern(accepted).fullmatch(answer) is not None
+
+
+def literal_answer(accepted: str) -> str:
+    """An accepted answer with wildcards as a delegate would type it: ``\\*`` an asterisk, each
+    ``*`` a space (Moodle's ``clean_response``)."""
+    parts = re.split(r"(?<!\\)\*", accepted)
+    return " ".join(" ".join(part.replace("\\*", "*") for part in parts).split())
 
 
 def matching_choices(key: QuestionKey, answer: Answer) -> list[ChoiceKey]:
@@ -229,13 +268,14 @@ def matching_choices(key: QuestionKey, answer: Answer) -> list[ChoiceKey]:
     options = {"case_sensitive": key.case_sensitive}
     given = normalise_text(answer, **options)
     given_plain = normalise_text(answer, drop_diacritics=True, **options)
+    same = wildcard_match if key.wildcards else str.__eq__
     return [
         choice
         for choice in key.choices
-        if normalise_text(choice.text, **options) == given
+        if same(given, normalise_text(choice.text, **options))
         or (
             key.accept_without_diacritics
-            and normalise_text(choice.text, drop_diacritics=True, **options) == given_plain
+            and same(given_plain, normalise_text(choice.text, drop_diacritics=True, **options))
         )
     ]
 
@@ -246,16 +286,17 @@ def _numerical(key: QuestionKey, answer: Answer) -> Fraction:
 
 
 def _matching(key: QuestionKey, answer: Answer) -> Fraction:
-    if not isinstance(answer, Mapping) or not key.choices:
+    items = [choice for choice in key.choices if not choice.is_distractor]
+    if not isinstance(answer, Mapping) or not items:
         return Fraction(0)
     right = sum(
         1
-        for choice in key.choices
+        for choice in items
         if normalise_text(str(answer.get(choice.id, ""))) == normalise_text(choice.match)
     )
     if key.all_or_nothing:
-        return Fraction(1) if right == len(key.choices) else Fraction(0)
-    return Fraction(right, len(key.choices))
+        return Fraction(1) if right == len(items) else Fraction(0)
+    return Fraction(right, len(items))
 
 
 def _ordering(key: QuestionKey, answer: Answer) -> Fraction:

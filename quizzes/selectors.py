@@ -11,7 +11,13 @@ from django.db.models import Q
 from quizzes.keys import key_from_snapshot, public_view
 from quizzes.models import Attempt, QuizPage, Response
 from quizzes.review import ReviewOptions, feedback_for, review_options
-from quizzes.scoring import GradingMethod, QuestionType, final_grade, matching_choices
+from quizzes.scoring import (
+    GradingMethod,
+    QuestionType,
+    final_grade,
+    literal_answer,
+    matching_choices,
+)
 
 
 def attempts_of(*, quiz: QuizPage, user: AbstractBaseUser) -> list[Attempt]:
@@ -121,9 +127,11 @@ def right_answer_texts(data: dict) -> list[str]:
     kind = QuestionType(data["type"])
     choices = data.get("choices", [])
     if kind == QuestionType.MATCHING:
-        return [f"{c['text']} → {c['match']}" for c in choices]
+        return [f"{c['text']} → {c['match']}" for c in choices if str(c.get("text", "")).strip()]
     if kind == QuestionType.ORDERING:
         return [c["text"] for c in choices]
+    if kind == QuestionType.SHORT_ANSWER and data.get("wildcards"):
+        return [literal_answer(c["text"]) for c in choices if c.get("is_correct")]
     return [c["text"] for c in choices if c.get("is_correct")]
 
 

@@ -208,6 +208,12 @@ ROWS: dict[str, Row] = {
     "certificates:verify": Row("OOOOOOO"),
     "certificates:verify_code": per_course("OOOOOOO"),
     "certificates:verify_file": Row("MMMMMMM"),  # POST with a file: tests/certificates
+    # Open Badges (tests/certificates/test_badges.py): the owner's downloads; public documents
+    "certificates:badge_download": per_course("LONNNNN"),
+    "certificates:renew": post("LRNNNNN", per_course=True),  # not renewable: back with a message
+    "certificates:badge_public": per_course("OOOOOOO"),
+    "certificates:badge_issuer": Row("OOOOOOO"),
+    "certificates:badge_status_list": Row("OOOOOOO"),
     "set_language": Row("RRRRRRR"),
     # The demo's redirect for certificates printed with /verify/<code>/
     "^verify/(?P<rest>.*)$": Row("RRRRRRR", path=at("/verify/ABCD2345/")),
@@ -527,6 +533,8 @@ def side_objects(world: World, side: CourseWorld, objects: dict) -> dict:
         "certificate_id": side.certificate.pk,
         "code": side.certificate.verification_code,
         "fmt": "csv",
+        "badge_format": "png",
+        "list_number": 0,
         "token": "an-expired-token",
         # pages: the side's course
         "page_id": course.pk,

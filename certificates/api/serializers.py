@@ -80,6 +80,7 @@ class RegisterCertificateSerializer(CertificateSerializer):
 
 VERIFICATION_STATUSES = [
     *Certificate.Status.choices,
+    ("expired", _("Expired")),
     ("unknown", _("Unknown")),
 ]
 
@@ -93,6 +94,9 @@ def verification_message(certificate: Certificate | None, status: str) -> str:
         return gettext("This certificate was revoked on %(date)s.") % {"date": when}
     if status == Certificate.Status.SUPERSEDED:
         return gettext("This certificate was replaced by a newer one and is no longer valid.")
+    if status == "expired":
+        when = formats.date_format(certificate.valid_until, "SHORT_DATE_FORMAT")
+        return gettext("This certificate expired on %(date)s.") % {"date": when}
     return gettext("No certificate matches. Check the code, or ask the issuing organisation.")
 
 

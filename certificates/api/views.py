@@ -111,8 +111,10 @@ class MyCertificateAPIViewSet(APIViewSetMixin, viewsets.ReadOnlyModelViewSet):
 
 
 VERIFY_DESCRIPTION = _(
-    "Open to everyone, throttled per visitor (`certificate_verify`). Unknown and malformed "
-    "codes are answered alike, with the status `unknown`."
+    "Open to everyone, throttled per visitor (`certificate_verify`). The code is the "
+    "verification code printed under the QR code, or the register number printed on the "
+    "certificate (case, spaces and Đ written as D do not matter). Unknown and malformed codes "
+    "are answered alike, with the status `unknown`."
 )
 
 
@@ -126,7 +128,10 @@ VERIFY_DESCRIPTION = _(
                 "code",
                 {"type": "string", "maxLength": VerifyCodeForm.base_fields["code"].max_length},
                 OpenApiParameter.PATH,
-                description=_("Printed under the certificate's QR code."),
+                description=_(
+                    "The verification code printed under the certificate's QR code, or its "
+                    "register number."
+                ),
             )
         ],
         responses={
@@ -148,7 +153,7 @@ class VerificationAPIViewSet(APIViewSetMixin, viewsets.GenericViewSet):
         form = VerifyCodeForm(data={"code": code})  # as the page's form: spaces do not matter
         if not form.is_valid():
             raise translate_validation(form.errors)
-        certificate = selectors.by_verification_code(form.cleaned_data["code"])
+        certificate = selectors.by_printed_reference(form.cleaned_data["code"])
         result = {"certificate": certificate, "status": selectors.public_status(certificate)}
         return Response(self.get_serializer(result).data)
 

@@ -54,18 +54,25 @@ def domain_errors(
 
 
 class AutoSchema(openapi.AutoSchema):
-    def shared_error_statuses(self) -> list[str]:
-        unsafe = self.method in UNSAFE_METHODS
+    """drf-spectacular's schema, plus the shared errors, added through its public hooks only:
+    ``get_operation()`` builds the operation, ``resolve_serializer()`` the error component."""
+
+    def is_list_operation(self) -> bool:
+        """Declared, not guessed: every LMS list is a viewset's ``list`` action."""
+        return getattr(self.view, "action", None) == "list"
+
+    def shared_error_statuses(self, *, path: str, path_regex: str, method: str) -> list[str]:
+        unsafe = method in UNSAFE_METHODS
         public = all(
             isinstance(permission, permissions.AllowAny)
             for permission in self.view.get_permissions()
         )
         statuses = ["401", "406"]
-        if unsafe or self._is_list_view():
+        if unsafe or self.is_list_operation():
             statuses.append("400")
         if unsafe or not public:
             statuses.append("403")
-        if self.path_regex and ("{" in self.path or self._is_list_view()):
+        if path_regex and ("{" in path or self.is_list_operation()):
             statuses.append("404")
         if unsafe:
             statuses.append("415")
@@ -73,14 +80,25 @@ class AutoSchema(openapi.AutoSchema):
             statuses.append("429")
         return statuses
 
-    def _get_response_bodies(self, direction="response"):
-        responses = super()._get_response_bodies(direction)
-        for code in self.shared_error_statuses():
-            if code not in responses:
-                responses[code] = self._get_response_for_code(
-                    error_response(SHARED_ERRORS[code]), code, direction=direction
-                )
-        return dict(sorted(responses.items()))
+    def get_operation(self, path, path_regex, path_prefix, method, registry):
+        operation = super().get_operation(path, path_regex, path_prefix, method, registry)
+        if operation is None:  # excluded
+            return None
+        responses = operation["responses"]
+        statuses = self.shared_error_statuses(
+            path=path, path_regex=path_regex, method=method.upper()
+        )
+        missing = [code for code in statuses if code not in responses]
+        if missing:
+            error = {"schema": self.resolve_serializer(ErrorSerializer, "response").ref}
+            media_types = self.map_renderers("media_type")
+            for code in missing:
+                responses[code] = {
+                    "content": {media_type: dict(error) for media_type in media_types},
+                    "description": SHARED_ERRORS[code],
+                }
+        operation["responses"] = dict(sorted(responses.items()))
+        return operation
 
 
 def lms_endpoints_only(endpoints):

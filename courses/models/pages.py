@@ -1,15 +1,21 @@
 import uuid
+from typing import TYPE_CHECKING
 
 from django.db import models
 from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
+from wagtail.url_routing import RouteResult
 
 from courses.blocks import RICH_TEXT_FEATURES, ModuleContentBlock
+
+if TYPE_CHECKING:
+    from courses.models.enrolment import Enrollment
 
 
 class CourseIndexPage(Page):
@@ -118,10 +124,14 @@ class CoursePage(Page):
         return context
 
     def route(self, request, path_components):
-        # Routing to a module passes through its course: keep it, so serving the module
-        # need not query it again.
-        request.lms_course = self
-        return super().route(request, path_components)
+        """Routing to an item passes through its course: hand it to the item's ``serve()`` in
+        the route's keyword arguments (Wagtail's ``RouteResult``), so serving the item need
+        not query it again."""
+        result = super().route(request, path_components)
+        page, args, kwargs = result
+        if isinstance(page, CourseItem) and page.path[: -page.steplen] == self.path:
+            return RouteResult(page, args=args, kwargs={**kwargs, "course": self})
+        return result
 
 
 class CourseItem(models.Model):
@@ -143,15 +153,54 @@ class CourseItem(models.Model):
     class Meta:
         abstract = True
 
-    def get_course(self, request=None) -> "CoursePage":
-        routed = getattr(request, "lms_course", None)
-        if routed is not None and routed.path == self.path[: -self.steplen]:
-            return routed
+    def get_course(self) -> "CoursePage":
         return CoursePage.objects.get(path=self.path[: -self.steplen])
 
     def user_may_read(self, request) -> bool:
         """Editors of the page may read it unenrolled; everyone else needs an enrolment."""
         return self.permissions_for_user(request.user).can_edit()
+
+    def serve(self, request, *args, course: "CoursePage | None" = None, **kwargs):
+        """Every course item is served here, as Wagtail's form pages are: check access,
+        record the visit, build the context (``get_context``), render. ``course`` comes from
+        routing (``CoursePage.route``)."""
+        from courses import selectors, services
+
+        course = course or self.get_course()
+        enrollment = selectors.enrollment_for(user=request.user, course=course)
+        if enrollment is None and not self.user_may_read(request):
+            return HttpResponseRedirect(selectors.enrol_url(course=course, request=request))
+        if enrollment is not None:
+            services.record_visit(enrollment=enrollment, page=self)
+        context = self.get_context(request, *args, course=course, enrollment=enrollment, **kwargs)
+        return TemplateResponse(request, self.get_template(request, *args, **kwargs), context)
+
+    def get_context(
+        self,
+        request,
+        *args,
+        course: "CoursePage | None" = None,
+        enrollment: "Enrollment | None" = None,
+        **kwargs,
+    ):
+        """The page's context with the course outline. ``serve()`` passes the course and the
+        delegate's enrolment; a preview passes neither (an outline with nothing completed)."""
+        from courses import selectors
+
+        context = super().get_context(request, *args, **kwargs)
+        course = course or self.get_course()
+        context["outline"] = selectors.course_outline(
+            course=course, enrollment=enrollment, current=self, request=request
+        )
+        context.update(self.get_item_context(request, course=course, enrollment=enrollment))
+        return context
+
+    def get_item_context(
+        self, request, *, course: "CoursePage", enrollment: "Enrollment | None"
+    ) -> dict:
+        """What this kind of item adds to the context. You can override this method to show
+        more (a quiz page adds the delegate's attempts); it runs for pages and previews."""
+        return {}
 
 
 class ModulePage(CourseItem, Page):  # noqa: DJ008 (Page provides __str__)
@@ -179,29 +228,3 @@ class ModulePage(CourseItem, Page):  # noqa: DJ008 (Page provides __str__)
     class Meta:
         verbose_name = _("module")
         verbose_name_plural = _("modules")
-
-    def serve(self, request, *args, **kwargs):
-        from courses import selectors, services
-
-        course = self.get_course(request)
-        enrollment = selectors.enrollment_for(user=request.user, course=course)
-        if enrollment is None and not self.user_may_read(request):
-            return HttpResponseRedirect(selectors.enrol_url(course=course, request=request))
-        if enrollment is not None:
-            services.record_visit(enrollment=enrollment, page=self)
-        request.lms_outline = selectors.course_outline(
-            course=course, enrollment=enrollment, current=self, request=request
-        )
-        return super().serve(request, *args, **kwargs)
-
-    def get_context(self, request, *args, **kwargs):
-        context = super().get_context(request, *args, **kwargs)
-        outline = getattr(request, "lms_outline", None)
-        if outline is None:  # previews skip serve()
-            from courses import selectors
-
-            outline = selectors.course_outline(
-                course=self.get_course(request), enrollment=None, current=self, request=request
-            )
-        context["outline"] = outline
-        return context

@@ -38,6 +38,11 @@ LMS = {
     "TRUSTED_PROXIES": [
         proxy.strip() for proxy in os.environ.get("TRUSTED_PROXIES", "").split(",") if proxy.strip()
     ],
+    # Open Badges: the agency's Ed25519 key (a PEM file made by `manage.py generate_badge_key`).
+    "BADGE_SIGNING_KEY_FILE": os.environ.get("LMS_BADGE_SIGNING_KEY_FILE") or None,
+    "CERTIFICATE_EXPIRY_REMINDER_DAYS": int(
+        os.environ.get("CERTIFICATE_EXPIRY_REMINDER_DAYS", "30")
+    ),
 }
 # Sign-in lockout (courses/lockout.py): failures per account and address, and the pause after.
 AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))

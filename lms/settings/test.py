@@ -17,3 +17,9 @@ WAGTAILADMIN_BASE_URL = "http://testserver"
 # Serve static files straight from the apps; no collectstatic needed.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# A throwaway Open Badges signing key, so the badge pages exist in tests (tests that need no key
+# override it with None).
+from certificates.badges.keys import new_private_key_pem  # noqa: E402
+
+LMS = {**LMS, "BADGE_SIGNING_KEY": new_private_key_pem().decode()}  # noqa: F405

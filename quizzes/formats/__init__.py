@@ -101,6 +101,7 @@ class ParsedQuestion:
     penalise_wrong_choices: bool = False
     case_sensitive: bool = False
     accept_without_diacritics: bool = False
+    wildcards: bool = False
     shuffle_choices: bool = True
     choices: tuple[ParsedChoice, ...] = ()
     category: str = ""
@@ -123,6 +124,7 @@ class ParsedQuestion:
             "case_sensitive": self.case_sensitive,
             "accept_without_diacritics": self.accept_without_diacritics,
             "shuffle_choices": self.shuffle_choices,
+            **({"wildcards": True} if self.wildcards else {}),
             "choices": [
                 {
                     "id": number,
@@ -263,6 +265,7 @@ OPTION_ALIASES: dict[str, tuple[str, ...]] = {
     "penalise_wrong_choices": ("penalise_wrong_choices", "trừ điểm khi chọn sai"),
     "case_sensitive": ("case_sensitive", "phân biệt hoa thường"),
     "accept_without_diacritics": ("accept_without_diacritics", "chấp nhận không dấu"),
+    "wildcards": ("wildcards", "ký tự đại diện"),
     "no_shuffle": ("no_shuffle", "không xáo trộn"),
 }
 
@@ -302,6 +305,8 @@ def format_options(question: Mapping[str, Any]) -> str:
     ]
     if question.get("accept_without_diacritics"):
         names.append("accept_without_diacritics")
+    if question.get("wildcards"):
+        names.append("wildcards")
     if not question.get("shuffle_choices", True):
         names.append("no_shuffle")
     return ", ".join(names)

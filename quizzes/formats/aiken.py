@@ -8,8 +8,11 @@ only, as plain text::
 
 The question text is the line (or lines) before the options; options are a capital letter, a
 dot or a closing parenthesis and a space; ``ANSWER:`` names the right letter and ends the
-question. Blank lines between questions are optional. The format has no names, marks, feedback
-or rich text: names come from the text, marks are 1, and written text is flattened to one line.
+question. Files typed by hand often leave out the space (``A)Hà Nội``, ``B.Huế``), which
+Moodle's older reader accepted: such a line is an option when its letter is the one expected
+next, and text otherwise (so a text line like "B.Sc …" before the options stays text).
+Blank lines between questions are optional. The format has no names, marks, feedback or rich
+text: names come from the text, marks are 1, and written text is flattened to one line.
 """
 
 import re
@@ -36,6 +39,7 @@ from quizzes.keys import key_from_snapshot
 from quizzes.scoring import QuestionType
 
 OPTION = re.compile(r"^([A-Z])[.)][ \t]+(.*)$")
+UNSPACED_OPTION = re.compile(r"^([A-Z])[.)](\S.*)$")
 ANSWER = re.compile(r"^ANSWER\s*:\s*(.*)$", re.IGNORECASE)
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
@@ -64,7 +68,7 @@ def parse(data: bytes, *, max_questions: int) -> ParseResult:
             if draft is not None and draft.broken:
                 draft = None  # a blank line ends a question already in error
             continue
-        option = OPTION.match(line)
+        option = OPTION.match(line) or _unspaced_option(line, draft)
         answer = ANSWER.match(line)
         if draft is None:
             if option or answer:
@@ -105,6 +109,14 @@ def parse(data: bytes, *, max_questions: int) -> ParseResult:
             ParseError(draft.line, _("This question has no “ANSWER: …” line after its options."))
         )
     return finish(questions, errors, max_questions=max_questions)
+
+
+def _unspaced_option(line: str, draft: _Draft | None) -> re.Match[str] | None:
+    """``A)Text``: an option if ``A`` is the letter expected next in the question."""
+    option = UNSPACED_OPTION.match(line)
+    if option is None or draft is None or draft.broken or len(draft.options) >= len(LETTERS):
+        return None
+    return option if option[1] == LETTERS[len(draft.options)] else None
 
 
 def _question(

@@ -741,7 +741,8 @@ def _explanations() -> dict[QuestionType, str]:
             "as 1..5. Several accepted numbers go in the option columns."
         ),
         QuestionType.MATCHING: _(
-            "Each option is a pair “item => match”. Leave the correct-answer column empty."
+            "Each option is a pair “item => match”; “=> match” without an item adds an extra "
+            "wrong option. Leave the correct-answer column empty."
         ),
         QuestionType.ORDERING: _(
             "Write the items in the right order in the option columns; delegates see them "
@@ -765,7 +766,8 @@ def _notes() -> list[str]:
         _("Feedback A–F: optional, shown to delegates who chose that option."),
         _(
             "Options: optional, separated by commas: all_or_nothing, penalise_wrong_choices, "
-            "case_sensitive, accept_without_diacritics, no_shuffle."
+            "case_sensitive, accept_without_diacritics, wildcards (short answer: * stands for "
+            "any characters), no_shuffle."
         ),
         _("More than six options: add columns “Đáp án G”, “Đáp án H” and so on."),
     ]

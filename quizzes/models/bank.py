@@ -128,6 +128,14 @@ class Question(index.Indexed, ClusterableModel):
         default=False,
         help_text=_("Short answer: also accept “Hoa Binh” for “Hòa Bình”."),
     )
+    wildcards = models.BooleanField(
+        _("wildcards in answers"),
+        default=False,
+        help_text=_(
+            "Short answer: * in an accepted answer stands for any characters, as in Moodle "
+            "(“Hà*Nội” accepts “Hà Nội” and “Hà-Nội”); write \\* for an asterisk."
+        ),
+    )
     shuffle_choices = models.BooleanField(
         _("shuffle choices"),
         default=True,
@@ -148,8 +156,8 @@ class Question(index.Indexed, ClusterableModel):
             help_text=_(
                 "Single choice, multiple response and true/false: the choices, ticking the right "
                 "ones. Short answer: each accepted answer. Numerical: each accepted number with "
-                "its tolerance. Matching: each item with its match. Ordering: the items in the "
-                "right order. Essay: none."
+                "its tolerance. Matching: each item with its match, and matches without an item "
+                "as extra wrong options. Ordering: the items in the right order. Essay: none."
             ),
         ),
         MultiFieldPanel(
@@ -158,17 +166,24 @@ class Question(index.Indexed, ClusterableModel):
                 FieldPanel("penalise_wrong_choices"),
                 FieldPanel("case_sensitive"),
                 FieldPanel("accept_without_diacritics"),
+                FieldPanel("wildcards"),
             ],
             heading=_("Grading"),
         ),
         FieldPanel("general_feedback"),
     ]
+    # The bank's listing and chooser search through the search backend on the queryset the
+    # user's scope leaves (``courses.admin_scope``): every field that scope filters on is a
+    # FilterField, or the backend refuses the query.
     search_fields = [
         index.SearchField("name"),
         index.SearchField("text"),
         index.AutocompleteField("name"),
+        index.AutocompleteField("text"),
+        index.FilterField("id"),
         index.FilterField("type"),
         index.FilterField("category"),
+        index.RelatedFields("category", [index.FilterField("course")]),
     ]
 
     class Meta:
@@ -182,7 +197,12 @@ class Question(index.Indexed, ClusterableModel):
 
 class Choice(Orderable):
     question = ParentalKey(Question, on_delete=models.CASCADE, related_name="choices")
-    text = models.TextField(_("choice or answer"))
+    # Blank only for a matching question's extra wrong option: a match without an item.
+    text = models.TextField(
+        _("choice or answer"),
+        blank=True,
+        help_text=_("Matching: leave the item empty to add its match as an extra wrong option."),
+    )
     match = models.CharField(
         _("matches"), max_length=500, blank=True, help_text=_("Matching questions only.")
     )

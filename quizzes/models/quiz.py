@@ -137,27 +137,13 @@ class QuizPage(CourseItem, Page):  # noqa: DJ008 (Page provides __str__)
         if self.opens_at and self.closes_at and self.closes_at <= self.opens_at:
             raise ValidationError({"closes_at": _("The quiz must close after it opens.")})
 
-    def serve(self, request, *args, **kwargs):
-        from quizzes.views.pages import serve_quiz_page
-
-        return serve_quiz_page(self, request, super().serve, *args, **kwargs)
-
-    def get_context(self, request, *args, **kwargs):
-        from courses import selectors as course_selectors
+    def get_item_context(self, request, *, course, enrollment) -> dict:
         from quizzes import selectors
 
-        context = super().get_context(request, *args, **kwargs)
-        outline = getattr(request, "lms_outline", None)
-        if outline is None:  # previews skip serve()
-            outline = course_selectors.course_outline(
-                course=self.get_course(), enrollment=None, current=self, request=request
-            )
-        context["outline"] = outline
-        context["status"] = getattr(request, "lms_quiz_status", None) or selectors.quiz_status(
-            quiz=self, user=request.user
-        )
-        context["question_count"] = selectors.question_count(self)
-        return context
+        return {
+            "status": selectors.quiz_status(quiz=self, user=request.user),
+            "question_count": selectors.question_count(self),
+        }
 
 
 class QuizSlot(Orderable):

@@ -4,22 +4,23 @@ import functools
 import random
 import secrets
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import IntegrityError, connection, transaction
-from django.db.models import F
+from django.db import IntegrityError, transaction
+from django.db.models import Case, F, Field, Value, When
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from courses import exceptions as course_exceptions
 from courses import services as course_services
 from courses.conf import lms_settings
+from courses.model_fields import column_names
 from courses.models import Enrollment
-from courses.prepared import Columns, Prepared, instances
 from quizzes import exceptions
 from quizzes.answers import InvalidAnswer, clean_answer, for_scoring
 from quizzes.layout import NotEnoughQuestions, SlotSpec, draw_questions, order_choices, paginate
@@ -166,23 +167,8 @@ SCORING_QUIZ_FIELDS = (
 
 
 @functools.cache
-def _locking(*, for_scoring: bool, by_user: bool) -> tuple[Prepared, Columns, Columns | None]:
-    """The query that locks an attempt, and the columns it reads (built once: every autosave
-    and submit runs it)."""
-    attempt_columns = Columns.of(Attempt)
-    quiz_columns = Columns.of(QuizPage, ("id", "page_ptr", *SCORING_QUIZ_FIELDS))
-    lookups = attempt_columns.lookups()
-    if for_scoring:
-        lookups += quiz_columns.lookups("quiz__")
-
-    def build(attempt_id, user_id=None):
-        attempts = Attempt.objects.select_for_update(of=("self",)).filter(pk=attempt_id)
-        if by_user:
-            attempts = attempts.filter(user_id=user_id)
-        return attempts.values_list(*lookups)
-
-    kinds = {"attempt_id": int, "user_id": int} if by_user else {"attempt_id": int}
-    return Prepared(build, **kinds), attempt_columns, quiz_columns if for_scoring else None
+def _attempt_fields() -> tuple[str, ...]:
+    return column_names(Attempt)
 
 
 def _locked(
@@ -192,17 +178,13 @@ def _locked(
     nothing of the quiz; ``for_scoring`` joins the few of its columns that scoring and recording
     a pass read, rather than read them apart. Raises ``Attempt.DoesNotExist`` when ``user`` is
     given and the attempt is not theirs."""
-    query, attempt_columns, quiz_columns = _locking(
-        for_scoring=for_scoring, by_user=user is not None
-    )
-    owner = {} if user is None else {"user_id": user.pk}
-    row = query.first(attempt_id=attempt_id, **owner)
-    if row is None:
-        raise Attempt.DoesNotExist
-    if quiz_columns is None:
-        attempt = attempt_columns.instance(row, using=query.db)
-    else:
-        attempt, attempt.quiz = instances(row, attempt_columns, quiz_columns, using=query.db)
+    attempts = Attempt.objects.select_for_update(of=("self",)).filter(pk=attempt_id)
+    if user is not None:
+        attempts = attempts.filter(user_id=user.pk)
+    if for_scoring:
+        quiz_fields = (f"quiz__{name}" for name in ("id", "page_ptr", *SCORING_QUIZ_FIELDS))
+        attempts = attempts.select_related("quiz").only(*_attempt_fields(), *quiz_fields)
+    attempt = attempts.get()
     if user is not None:
         attempt.user = user  # known already: scoring a pass need not read it again
     return attempt
@@ -235,35 +217,27 @@ def save_answers(
     return result
 
 
-# The stored answers between two positions (a page's), built once: every autosave runs it.
-_ANSWERS_BETWEEN = Prepared(
-    lambda attempt_id, first, last: Response.objects.filter(
-        attempt_id=attempt_id, position__gte=first, position__lte=last
-    ).values_list(
-        "pk",
-        "position",
-        "answer",
-        "revision",
-        "question_version_id",
-        "question_version__fingerprint",
-        named=True,
-    ),
-    attempt_id=int,
-    first=int,
-    last=int,
-)
+def _stored_answers(attempt: Attempt, positions: Iterable[int]) -> list:
+    """The stored answers at ``positions`` (a page's), with what checking them needs."""
+    return list(
+        Response.objects.filter(attempt_id=attempt.pk, position__in=list(positions))
+        .order_by()
+        .values_list(
+            "pk",
+            "position",
+            "answer",
+            "revision",
+            "question_version_id",
+            "question_version__fingerprint",
+            named=True,
+        )
+    )
 
 
 def _write_answers(attempt, answers, seen_revisions, now) -> SaveResult:
     if not answers:
         return SaveResult(deadline_at=attempt.deadline_at)
-    stored = {
-        row.position: row
-        for row in _ANSWERS_BETWEEN.rows(
-            attempt_id=attempt.pk, first=min(answers), last=max(answers)
-        )
-        if row.position in answers
-    }
+    stored = {row.position: row for row in _stored_answers(attempt, answers)}
     if any(position not in stored for position in answers):
         raise exceptions.NotInAttempt()
     keys = answer_keys(
@@ -299,33 +273,18 @@ def _write_answers(attempt, answers, seen_revisions, now) -> SaveResult:
     return result
 
 
-@functools.cache
-def _store_answer_sql() -> str:
-    meta = Response._meta
-    quote = connection.ops.quote_name
-    columns = [meta.get_field(name).column for name in ("answer", "answered_at", "revision")]
-    assignments = ", ".join(f"{quote(column)} = %s" for column in columns)
-    where = f"{quote(meta.pk.column)} = %s"
-    return f"UPDATE {quote(meta.db_table)} SET {assignments} WHERE {where}"  # noqa: S608 (model names; values bound)
-
-
 def _store_answers(changed: list[tuple[int, Any, int]], now: datetime) -> None:
-    """Write the changed ``(response id, answer, revision)``s: one statement run once a row, in
-    one round trip. Autosave is the busiest request of a quiz; an ORM ``update()`` a row costs
-    about three times the CPU of this (measured: 2-3 ms against 0.6-0.8 ms for a page of five),
-    ``bulk_update()``'s CASE per field and row more still."""
+    """Write the changed ``(response id, answer, revision)``s in one UPDATE (``bulk_update``:
+    a CASE per column picking each row's value)."""
     if not changed:
         return
-    field = Response._meta.get_field
-    answered_at = field("answered_at").get_db_prep_save(now, connection)
-    with connection.cursor() as cursor:
-        cursor.executemany(
-            _store_answer_sql(),
-            [
-                (field("answer").get_db_prep_save(answer, connection), answered_at, revision, pk)
-                for pk, answer, revision in changed
-            ],
-        )
+    Response.objects.bulk_update(
+        [
+            Response(pk=pk, answer=answer, answered_at=now, revision=revision)
+            for pk, answer, revision in changed
+        ],
+        ["answer", "answered_at", "revision"],
+    )
 
 
 # Submitting, closing and scoring
@@ -386,10 +345,9 @@ SCORE_FIELDS = [
 ]
 
 
-# Built once: every submit runs it.
-_RESPONSES_FOR_SCORING = Prepared(
-    lambda attempt_id: (
-        Response.objects.filter(attempt_id=attempt_id)
+def _responses_for_scoring(attempt: Attempt) -> list:
+    return list(
+        Response.objects.filter(attempt_id=attempt.pk)
         .order_by("position")
         .values_list(
             "pk",
@@ -401,15 +359,13 @@ _RESPONSES_FOR_SCORING = Prepared(
             "question_version__fingerprint",
             named=True,
         )
-    ),
-    attempt_id=int,
-)
+    )
 
 
 def rescore(attempt: Attempt) -> None:
     """Score a submitted attempt from its stored answers and grades (idempotent), and record
     a pass towards course completion."""
-    rows = _RESPONSES_FOR_SCORING.rows(attempt_id=attempt.pk)
+    rows = _responses_for_scoring(attempt)
     by_version = answer_keys(
         (row.question_version_id, row.question_version__fingerprint) for row in rows
     )
@@ -434,61 +390,38 @@ def rescore(attempt: Attempt) -> None:
         _record_pass(attempt)
 
 
-@functools.cache
-def _store_attempt_sql() -> str:
-    meta = Attempt._meta
-    quote = connection.ops.quote_name
-    assignments = ", ".join(f"{quote(meta.get_field(name).column)} = %s" for name in SCORE_FIELDS)
-    where = f"{quote(meta.pk.column)} = %s"
-    return f"UPDATE {quote(meta.db_table)} SET {assignments} WHERE {where}"  # noqa: S608 (model names; values bound)
-
-
 def _store_scores(
     attempt: Attempt, responses: Mapping[tuple[Decimal | None, str], list[int]]
 ) -> None:
     """Write the attempt's ``SCORE_FIELDS`` and its responses' changed ``(marks, outcome)``
     (response ids by the pair): one UPDATE for the responses, a CASE picking each row's pair,
-    and one for the attempt, as plain SQL. Every submit runs these; compiling them through the
-    ORM (``update()``, ``save(update_fields=...)``) cost more CPU than everything else the
-    statements do (same reasoning as ``_store_answers``)."""
-    attempt_values = [
-        Attempt._meta.get_field(name).get_db_prep_save(getattr(attempt, name), connection)
-        for name in SCORE_FIELDS
-    ]
-    with connection.cursor() as cursor:
-        if responses:
-            cursor.execute(*_scores_update(responses))
-        cursor.execute(_store_attempt_sql(), [*attempt_values, attempt.pk])
+    and one for the attempt."""
+    if responses:
+        Response.objects.filter(pk__in=[pk for pks in responses.values() for pk in pks]).update(
+            earned=_by_group(responses, 0, Response._meta.get_field("earned")),
+            outcome=_by_group(responses, 1, Response._meta.get_field("outcome")),
+        )
+    Attempt.objects.filter(pk=attempt.pk).update(
+        **{name: getattr(attempt, name) for name in SCORE_FIELDS}
+    )
 
 
-def _scores_update(
-    responses: Mapping[tuple[Decimal | None, str], list[int]],
-) -> tuple[str, list[Any]]:
-    meta = Response._meta
-    quote = connection.ops.quote_name
-    earned_field, outcome_field = meta.get_field("earned"), meta.get_field("outcome")
-    pk = quote(meta.pk.column)
-    # Typed, so that a CASE whose every branch is NULL (essays awaiting a grade) still sets a
-    # number on PostgreSQL rather than text.
-    earned_type = earned_field.cast_db_type(connection)
-    groups = [(pks, ", ".join(["%s"] * len(pks))) for pks in responses.values()]
-    earned_cases = " ".join(
-        f"WHEN {pk} IN ({marks}) THEN CAST(%s AS {earned_type})" for _pks, marks in groups
+def _by_group(
+    responses: Mapping[tuple[Decimal | None, str], list[int]], part: int, field: Field
+) -> Cast:
+    """``CASE WHEN id IN (...) THEN value ... END``, one branch per group of rows. Cast to the
+    column's type, so that a CASE whose every branch is NULL (essays awaiting a grade) still
+    sets a number on PostgreSQL rather than text (as ``bulk_update()`` does)."""
+    return Cast(
+        Case(
+            *(
+                When(pk__in=pks, then=Value(values[part], output_field=field))
+                for values, pks in responses.items()
+            ),
+            output_field=field,
+        ),
+        output_field=field,
     )
-    outcome_cases = " ".join(f"WHEN {pk} IN ({marks}) THEN %s" for _pks, marks in groups)
-    every = [row for pks in responses.values() for row in pks]
-    sql = (  # model names; values bound
-        f"UPDATE {quote(meta.db_table)} SET "  # noqa: S608
-        f"{quote(earned_field.column)} = CASE {earned_cases} END, "
-        f"{quote(outcome_field.column)} = CASE {outcome_cases} END "
-        f"WHERE {pk} IN ({', '.join(['%s'] * len(every))})"
-    )
-    params: list[Any] = []
-    for (earned, _outcome), pks in responses.items():
-        params += [*pks, earned_field.get_db_prep_save(earned, connection)]
-    for (_earned, outcome), pks in responses.items():
-        params += [*pks, outcome]
-    return sql, [*params, *every]
 
 
 def quiz_grade(quiz: QuizPage, user: AbstractBaseUser) -> Decimal | None:

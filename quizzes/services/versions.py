@@ -36,6 +36,9 @@ def snapshot_of(question: Question) -> dict[str, Any]:
         "case_sensitive": question.case_sensitive,
         "accept_without_diacritics": question.accept_without_diacritics,
         "shuffle_choices": question.shuffle_choices,
+        # Only when set, so that the versions (and fingerprints) of questions without
+        # wildcards stay as they were before the option existed.
+        **({"wildcards": True} if question.wildcards else {}),
         "choices": [
             {
                 "id": choice.pk,

@@ -317,9 +317,13 @@ def _choice_rows(question: formats.ParsedQuestion) -> list[dict]:
             details.append(f"± {formats.plain_number(choice.tolerance)}")
         if fraction is not None and fraction not in (0, 1):
             details.append(f"{formats.plain_number(to_decimal(fraction * 100))} %")
+        if question.type == QuestionType.MATCHING and not choice.text:
+            text = _("(extra wrong option)")
+        else:
+            text = choice.text
         rows.append(
             {
-                "text": choice.text,
+                "text": text,
                 "correct": choice.is_correct and scored,
                 "details": " ".join(details),
                 "feedback": choice.feedback,

@@ -4,17 +4,16 @@ PostgreSQL only: SQLite serialises every writer, so it cannot show a race. Each 
 threads, each with its own database connection, released together by a barrier.
 """
 
+import gc
 import threading
 from collections import Counter
 from collections.abc import Callable
 
 import pytest
-from django.db import connection, connections, transaction
-from django.db.transaction import TransactionManagementError
+from django.db import connection, connections
 
-from courses import exceptions, services
+from courses import exceptions, selectors, services
 from courses.models import Completion, Enrollment
-from courses.prepared import Prepared
 from tests import factories
 
 ON_POSTGRESQL = connection.vendor == "postgresql"
@@ -112,37 +111,30 @@ def test_eight_simultaneous_completions_of_the_last_module_complete_the_course_o
     assert [e.pk for e in course_completed_calls] == [enrollment.pk]
 
 
-# Prepared queries (courses.prepared) across real transactions and threads
+# The hot path's reads keep nothing per connection (the removed prepared-query cache kept every
+# thread's connection alive)
 
 
-def test_locking_needs_a_transaction():
+def test_short_lived_threads_leave_no_connection_behind():
     enrollment = factories.EnrollmentFactory()
-    query = Prepared(
-        lambda pk: Enrollment.objects.select_for_update().filter(pk=pk).values_list("pk"), pk=int
-    )
-    with pytest.raises(TransactionManagementError):
-        query.rows(pk=enrollment.pk)
-    with transaction.atomic():
-        assert query.rows(pk=enrollment.pk) == [(enrollment.pk,)]
-    with pytest.raises(TransactionManagementError):  # also once built
-        query.rows(pk=enrollment.pk)
-
-
-def test_each_thread_runs_on_its_own_connection():
-    enrollment = factories.EnrollmentFactory()
-    query = Prepared(lambda pk: Enrollment.objects.filter(pk=pk).values_list("pk"), pk=int)
-    assert query.rows(pk=enrollment.pk) == [(enrollment.pk,)]
-    seen = []
+    found = []
 
     def in_thread():
         try:
-            seen.append(query.rows(pk=enrollment.pk))
+            found.append(selectors.enrollment_for(user=enrollment.user, course=enrollment.course))
+            found.append(selectors.completed_ids(enrollment))
         finally:
             connections.close_all()
 
-    thread = threading.Thread(target=in_thread)
-    thread.start()
-    thread.join()
+    def wrappers() -> int:
+        gc.collect()
+        return sum(isinstance(o, type(connections["default"])) for o in gc.get_objects())
 
-    assert seen == [[(enrollment.pk,)]]
-    assert len(query._compiled) >= 1
+    before = wrappers()
+    for _ in range(20):
+        thread = threading.Thread(target=in_thread)
+        thread.start()
+        thread.join()
+
+    assert [f.pk for f in found[::2]] == [enrollment.pk] * 20
+    assert wrappers() <= before + 1

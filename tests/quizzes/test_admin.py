@@ -212,3 +212,34 @@ def test_grading_returns_to_the_page_it_came_from(client, submitted):
     )
 
     assert response["Location"] == queue
+
+
+def test_a_matching_question_takes_extra_wrong_options_and_a_short_answer_wildcards(
+    client, admin_user
+):
+    client.force_login(admin_user)
+    category = qf.CategoryFactory()
+    matching = question_form(
+        category,
+        kind="matching",
+        choices=[
+            {"text": "57-KL/TW", "match": "15/6/2023", "feedback": ""},
+            {"text": "16-KL/TW", "match": "14/2/2012", "feedback": ""},
+            {"text": "", "match": "1/1/2000", "feedback": ""},  # an extra wrong option
+        ],
+    )
+    short = question_form(
+        category,
+        kind="short_answer",
+        choices=[{"text": "Hà*Nội", "is_correct": "on", "match": "", "feedback": ""}],
+    )
+    short["wildcards"] = "on"
+
+    for data in (matching, short):
+        response = client.post(reverse("wagtailsnippets_quizzes_question:add"), data)
+        assert response.status_code == 302, response.context["form"].non_field_errors()
+
+    distractor = Question.objects.get(type="matching").choices.get(match="1/1/2000")
+    assert distractor.text == ""
+    version = QuestionVersion.objects.get(question__type="short_answer")
+    assert version.data["wildcards"] is True

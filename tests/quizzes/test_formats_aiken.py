@@ -78,6 +78,8 @@ def test_text_that_looks_like_html_is_kept_as_text():
         ("Câu hỏi\nA. x\nB. y\nANSWER: C\n", [(4, "not one of the options")]),
         ("Câu hỏi\nA. x\nB. y\n", [(1, "no “ANSWER: …” line")]),
         ("Câu hỏi\nA. x\nC. y\nANSWER: A\n", [(3, "out of order")]),
+        # Without a space, only the letter expected next is an option.
+        ("Câu hỏi\nA)x\nC)y\nANSWER: A\n", [(3, "Expected the next option")]),
         ("Câu hỏi\nA. x\nmột dòng lạ\nB. y\nANSWER: A\n", [(3, "Expected the next option")]),
         (
             "A. x\nB. y\nANSWER: A\n",
@@ -168,3 +170,22 @@ def test_export_lists_what_it_skips(question, reason):
     assert export.count == 1
     assert len(export.skipped) == 1
     assert reason in export.skipped[0].reason
+
+
+@pytest.mark.parametrize("separator", [")", "."])
+def test_options_may_be_written_without_a_space_after_the_letter(separator):
+    result = read(f"Thủ đô?\nA{separator}Hà Nội\nB{separator}Huế\nANSWER: B\n")
+
+    assert not result.errors
+    assert [(c.text, c.is_correct) for c in result.questions[0].choices] == [
+        ("Hà Nội", False),
+        ("Huế", True),
+    ]
+
+
+def test_a_text_line_like_an_option_without_a_space_stays_text_before_the_options():
+    result = read("Bằng cấp nào?\nB.Sc là cử nhân.\nA. Đại học\nB. Thạc sĩ\nANSWER: A\n")
+
+    assert not result.errors
+    assert "B.Sc là cử nhân." in result.questions[0].text
+    assert len(result.questions[0].choices) == 2

@@ -306,7 +306,7 @@ def test_malformed_questions_are_reported_at_their_lines_and_the_rest_still_read
         "\n"
         "::D Bốn? {T}\n"  # 8: title not closed
         "\n"
-        "Không có đáp án\n"  # 10: a description
+        "Không có đáp án\n"  # 10: a description: a note, not an error
         "\n"
         "::E:: Năm? {=a ~b} và {=c ~d}\n"  # 12: two answer sets
         "\n"
@@ -321,8 +321,9 @@ def test_malformed_questions_are_reported_at_their_lines_and_the_rest_still_read
 
     assert [q.name for q in result.questions] == ["A", "I"]
     lines = [line for line, _message in messages(result)]
-    assert lines == [3, 6, 8, 10, 12, 14, 19, 22, 24]
+    assert lines == [3, 6, 8, 12, 14, 19, 22, 24]
     assert messages(result)[-1] == (24, "Mark at least one choice as correct.")
+    assert [note.line for note in result.notes] == [10]
 
 
 def test_questions_are_checked_with_the_shared_validation():
@@ -421,3 +422,68 @@ def test_absurd_numbers_are_refused():
     result = read("::N::Số? {#1e999999}")
 
     assert [line for line, _message in messages(result)] == [1]
+
+
+# Short-answer wildcards and matching distractors, as Moodle reads them
+
+
+def test_an_asterisk_in_a_short_answer_makes_it_a_wildcard_question():
+    question = only("::SA:: Thủ đô? {=Hà*Nội =%50%Thăng Long}")
+
+    assert question.wildcards
+    assert [c.text for c in question.choices] == ["Hà*Nội", "Thăng Long"]
+
+
+def test_an_escaped_asterisk_is_an_asterisk():
+    question = only("::SA:: Tích? {=2\\*3}")
+
+    assert not question.wildcards
+    assert [c.text for c in question.choices] == ["2*3"]
+
+
+def test_the_wildcards_option_comment_keeps_answers_as_patterns():
+    question = only("// @options: wildcards\n::SA:: Tích? {=abc}")
+
+    assert question.wildcards
+
+
+def test_an_asterisk_elsewhere_means_nothing():
+    question = only("::SC:: Chọn * đúng {=a*b ~c}")
+
+    assert question.type == "single" and not question.wildcards
+    assert question.choices[0].text == "a*b"
+
+
+def test_a_literal_asterisk_is_written_escaped_so_moodle_reads_it_literally():
+    snapshot = only("::SA:: Tích? {=2\\*3}").snapshot()
+
+    content = gift.export([{**snapshot, "category": ""}]).content.decode()
+
+    assert "=2\\\\*3" in content
+    assert only(content).snapshot() == snapshot
+
+
+def test_a_wildcard_question_is_written_with_its_option():
+    snapshot = only("::SA:: Thủ đô? {=Hà*Nội}").snapshot()
+
+    content = gift.export([{**snapshot, "category": ""}]).content.decode()
+
+    assert "// @options: wildcards" in content and "=Hà*Nội" in content
+    assert only(content).snapshot() == snapshot
+
+
+def test_matching_extra_answers_are_distractors():
+    question = only("::M:: Ghép {=a -> 1 =b -> 2 = -> 3 =  ->  4}")
+
+    assert [(c.text, c.match) for c in question.choices] == [
+        ("a", "1"),
+        ("b", "2"),
+        ("", "3"),
+        ("", "4"),
+    ]
+
+
+def test_a_matching_question_of_distractors_only_is_refused_at_its_line():
+    result = read("\n::M:: Ghép {= -> 1 = -> 2}")
+
+    assert messages(result) == [(2, "A matching question needs at least two pairs.")]

@@ -20,7 +20,7 @@ LETTERS = (
 )
 # GIFT's special characters, a weight-like "%", format-marker brackets and HTML's own; no ">",
 # so that no generated text holds "->" or "=>" (which separate matching pairs).
-SPECIAL = "~=#{}:\\%[]&<\"'/"
+SPECIAL = "~=#{}:\\%[]&<\"'/*"
 word = st.text(st.sampled_from(LETTERS + "0123456789" + SPECIAL), min_size=1, max_size=7)
 phrase = st.lists(word, min_size=1, max_size=4).map(" ".join)
 maybe = st.one_of(st.just(""), phrase)
@@ -105,7 +105,7 @@ def choices_of(draw, kind):
                 text, right=True, credit=None if i == 0 else Decimal(50), feedback=draw(feedback)
             )
             for i, text in enumerate(texts)
-        ], {}
+        ], {"wildcards": True} if draw(st.booleans()) else {}
     if kind == "numerical":
         numbers = draw(
             st.lists(st.decimals(min_value=-1000, max_value=1000, places=2), min_size=1, max_size=3)
@@ -122,7 +122,11 @@ def choices_of(draw, kind):
         ], {}
     if kind == "matching":
         pairs = draw(st.lists(st.tuples(phrase, phrase), min_size=2, max_size=4))
-        return [choice(item, match=match, right=True) for item, match in pairs], {}
+        distractors = draw(st.lists(phrase, max_size=2))  # matches without an item
+        return [
+            *(choice(item, match=match, right=True) for item, match in pairs),
+            *(choice("", match=match, right=True) for match in distractors),
+        ], {}
     if kind == "ordering":
         return [choice(text) for text in draw(st.lists(phrase, min_size=2, max_size=4))], {}
     return [], {}
@@ -164,7 +168,7 @@ def comparable(snapshot, *, with_category=True):
             snapshot[name]
             for name in ("all_or_nothing", "case_sensitive", "accept_without_diacritics")
         ]
-        + [snapshot["shuffle_choices"]],
+        + [snapshot["shuffle_choices"], snapshot.get("wildcards", False)],
         "category": snapshot.get("category", "") if with_category else "",
         "choices": [
             (
