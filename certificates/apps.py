@@ -9,9 +9,13 @@ class CertificatesConfig(AppConfig):
 
     def ready(self) -> None:
         from certificates.badges import checks  # noqa: F401 (registers the badge key check)
+        from certificates.privacy import CertificatesProvider
         from certificates.receivers import issue_on_completion
         from courses import roles
+        from courses.privacy import registry
         from courses.signals import course_completed
+
+        registry.register(CertificatesProvider())
 
         course_completed.connect(issue_on_completion, dispatch_uid="certificates.issue")
         template_permissions = (

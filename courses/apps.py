@@ -26,3 +26,11 @@ class CoursesConfig(AppConfig):
         from courses import checks, outline_cache  # noqa: F401 (checks register on import)
 
         outline_cache.connect_receivers()
+        from django.contrib.auth.signals import user_logged_in
+
+        from courses.privacy import registry
+        from courses.privacy.middleware import remember_consent
+        from courses.privacy.provider import CoursesProvider
+
+        registry.register(CoursesProvider())
+        user_logged_in.connect(remember_consent, dispatch_uid="courses.privacy.remember_consent")

@@ -20,6 +20,7 @@ DEFAULTS: dict[str, Any] = {
     "TRAINERS_GROUP": "Trainers",
     "HR_GROUP": "HR",
     "DELEGATES_GROUP": "Delegates",
+    "DPO_GROUP": "Data protection officers",
     # Seconds of grace after a quiz attempt's deadline before answers are refused.
     "ATTEMPT_GRACE_SECONDS": 60,
     # Serial number format for certificates.
@@ -62,6 +63,32 @@ DEFAULTS: dict[str, Any] = {
     # The Wagtail admin's Content-Security-Policy ({directive: sources}, as SECURE_CSP); None
     # derives it from SECURE_CSP (courses.csp.admin_policy).
     "ADMIN_CSP": None,
+    # Personal data (courses.privacy; README "Personal data"). The privacy notice's version:
+    # change it when the notice's text changes, and every delegate is asked to consent again.
+    "PRIVACY_NOTICE_VERSION": "2026-01",
+    # Who may be contacted about personal data (shown in the notice).
+    "PRIVACY_CONTACT": "",
+    # Erased delegates' certificates keep the holder's name, so a certificate shown later can
+    # still be verified; False keeps only serial, course, date and the PDF's hash.
+    "CERTIFICATES_STAY_VERIFIABLE": True,
+    # Hours the agency has to answer each kind of request (docs/decisions/0004-privacy-...).
+    "PRIVACY_REQUEST_DEADLINE_HOURS": {
+        "export": 72,
+        "erasure": 72,
+        "restriction": 72,
+        "withdrawal": 72,
+    },
+    # Retention, applied by ``manage.py apply_retention`` (None: keep until erased on request).
+    # Delegates who have not signed in for this many days are erased.
+    "RETENTION_INACTIVE_DELEGATE_DAYS": 5 * 365,
+    # Free-text answers and graders' comments of attempts submitted this many days ago are
+    # removed (scores stay).
+    "RETENTION_ATTEMPT_TEXT_DAYS": 2 * 365,
+    # Stored certificate PDFs issued this many days ago are deleted (the register and the
+    # PDF's hash stay, so a copy the holder keeps can still be verified).
+    "RETENTION_CERTIFICATE_PDF_DAYS": None,
+    # Days the log of staff access to personal data is kept.
+    "ACCESS_LOG_RETENTION_DAYS": 2 * 365,
     # The agency's Ed25519 key signing Open Badges 3.0 credentials (certificates.badges): its PEM
     # text (e.g. read from an environment variable) or the path of a PEM file. Never in the
     # database. Without one, certificates have no badge. ``manage.py generate_badge_key`` makes one.

@@ -67,6 +67,13 @@ class SignupForm(ProfileFieldsMixin):
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
+    privacy_consent = forms.BooleanField(
+        label=_(
+            "I have read the privacy notice and agree to my personal data being processed "
+            "as it describes."
+        ),
+        error_messages={"required": _("Tick the box to give your consent to sign up.")},
+    )
     field_order = ["full_name", "email", "organisation", "position", "province"]
 
     def clean_email(self) -> str:

@@ -7,14 +7,14 @@ them after every migrate.
 
 from collections import defaultdict
 
-TRAINERS, HR, DELEGATES = "trainers", "hr", "delegates"
+TRAINERS, HR, DELEGATES, DPO = "trainers", "hr", "delegates", "dpo"
 
 _granted: dict[str, set[str]] = defaultdict(set)
 
 
 def grant(role: str, *permissions: str) -> None:
     """Give ``role`` these permissions, as "app_label.codename"."""
-    if role not in {TRAINERS, HR, DELEGATES}:
+    if role not in {TRAINERS, HR, DELEGATES, DPO}:
         raise ValueError(f"unknown role {role!r}")
     _granted[role].update(permissions)
 
@@ -38,3 +38,5 @@ grant(
     "courses.view_delegateprofile",
     "courses.view_all_progress",
 )
+# The agency's data protection officer: the queue of personal data requests and the access log.
+grant(DPO, "wagtailadmin.access_admin", "courses.handle_datarequest")

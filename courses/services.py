@@ -313,12 +313,14 @@ def _group_with(name: str, codenames: list[str]) -> Group:
 
 
 def ensure_role_groups() -> dict[str, Group]:
-    """Create (or top up) the Trainers, HR and Delegates groups. Safe to run again."""
+    """Create (or top up) the Trainers, HR, Delegates and data protection officers' groups.
+    Safe to run again."""
     from wagtail.models import Collection, GroupCollectionPermission
 
     trainers = _group_with(lms_settings.TRAINERS_GROUP, roles.permissions_for(roles.TRAINERS))
     hr = _group_with(lms_settings.HR_GROUP, roles.permissions_for(roles.HR))
     delegates, _created = Group.objects.get_or_create(name=lms_settings.DELEGATES_GROUP)
+    dpo = _group_with(lms_settings.DPO_GROUP, roles.permissions_for(roles.DPO))
     root = Collection.get_first_root_node()
     if root is not None:
         media_permissions = Permission.objects.filter(
@@ -329,7 +331,7 @@ def ensure_role_groups() -> dict[str, Group]:
             GroupCollectionPermission.objects.get_or_create(
                 group=trainers, collection=root, permission=permission
             )
-    return {"trainers": trainers, "hr": hr, "delegates": delegates}
+    return {"trainers": trainers, "hr": hr, "delegates": delegates, "dpo": dpo}
 
 
 @transaction.atomic

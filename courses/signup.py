@@ -35,6 +35,7 @@ from courses.conf import lms_settings
 from courses.exceptions import SignupAlreadyConfirmed, SignupLinkInvalid
 from courses.forms import PasswordLinkForm
 from courses.models import Province, SignupRequest
+from courses.privacy import services as privacy
 from courses.roster_services import set_password_url
 from courses.text import nfc
 
@@ -60,11 +61,15 @@ def request_signup(
     organisation: str,
     position: str,
     province: Province | None,
+    consent_version: str = "",
     next_url: str = "",
     site_url: str,
     now: datetime | None = None,
 ) -> None:
     """Record a sign-up and email the address, the same way whether or not it has an account.
+
+    ``consent_version`` is the privacy notice the person consented to on the form; the consent
+    is recorded, with the time it was given, when the account is created.
 
     ``password`` is hashed in both cases, so both take as long. The email goes out once the
     transaction has committed, as a task, in the language of the request.
@@ -94,6 +99,9 @@ def request_signup(
                     "position": position,
                     "province_id": province.pk if province else None,
                 },
+                consent={"version": consent_version, "given_at": now.isoformat()}
+                if consent_version
+                else {},
                 next_url=next_url,
                 created_at=now,
             )
@@ -155,6 +163,12 @@ def confirm_signup(*, token: str) -> tuple[AbstractBaseUser, str]:
     )
     user.password = signup.password
     user.save(update_fields=["password"])
+    if signup.consent.get("version"):
+        privacy.record_consent(
+            user=user,
+            version=signup.consent["version"],
+            now=datetime.fromisoformat(signup.consent["given_at"]),
+        )
     return user, signup.next_url
 
 

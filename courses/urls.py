@@ -15,7 +15,7 @@ from wagtail import hooks
 
 from courses.forms import PasswordLinkForm
 from courses.throttling import throttled
-from courses.views import accounts, learning
+from courses.views import accounts, learning, privacy
 from courses.views.access import login_required
 
 
@@ -34,6 +34,16 @@ courses_patterns = [
     path("signup/sent/", accounts.signup_sent, name="signup_sent"),
     path("signup/confirm/<str:token>/", accounts.signup_confirm, name="signup_confirm"),
     path("profile/", accounts.profile, name="profile"),
+    path("my-data/", privacy.my_data, name="my_data"),
+    path("my-data/download/", privacy.my_data_download, name="my_data_download"),
+    path("my-data/requests/", privacy.my_data_request, name="my_data_request"),
+    path(
+        "my-data/requests/<int:request_id>/cancel/",
+        privacy.my_data_cancel,
+        name="my_data_cancel",
+    ),
+    path("privacy/", privacy.privacy_notice, name="privacy_notice"),
+    path("privacy/withdraw/", privacy.withdraw_consent, name="withdraw_consent"),
     path(
         "login/",
         auth_views.LoginView.as_view(

@@ -15,6 +15,7 @@ from courses.permissions import (
     EnrollmentPermissionPolicy,
     scope_page_choices,
 )
+from courses.privacy import wagtail_hooks as privacy_hooks  # noqa: F401 (registers hooks)
 from courses.site_history import SITE_WIDE_REPORT_MENU_ITEMS, may_read_site_history
 from courses.views.lockouts import PERMISSION as LOCKOUTS_PERMISSION
 from courses.views.lockouts import lockout_urlpatterns

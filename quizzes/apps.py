@@ -9,6 +9,10 @@ class QuizzesConfig(AppConfig):
 
     def ready(self) -> None:
         from courses import roles
+        from courses.privacy import registry
+        from quizzes.privacy import QuizzesProvider
+
+        registry.register(QuizzesProvider())
 
         roles.grant(
             roles.TRAINERS,

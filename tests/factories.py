@@ -33,12 +33,21 @@ class UserFactory(factory.django.DjangoModelFactory):
 class DelegateProfileFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = DelegateProfile
+        skip_postgeneration_save = True
 
     user = factory.SubFactory(UserFactory)
     full_name = factory.Sequence(lambda n: f"Nguyễn Thị Hồng {n}")
     organisation = "Sở Văn hóa, Thể thao và Du lịch"
     position = "Chuyên viên"
     province = factory.LazyFunction(lambda: Province.objects.get(name="Phú Thọ"))
+
+    @factory.post_generation
+    def consent(self, create, extracted, **kwargs):
+        """Delegates have consented to the current notice unless ``consent=False``."""
+        if create and extracted is not False:
+            from courses.privacy.services import record_consent
+
+            record_consent(user=self.user)
 
 
 def delegate(**kwargs):

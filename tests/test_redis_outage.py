@@ -86,6 +86,7 @@ def test_with_redis_down_the_delegate_journey_never_fails(
         "province": Province.objects.get(name="Phú Thọ").pk,
         "password1": PASSWORD,
         "password2": PASSWORD,
+        "privacy_consent": "on",
     }
     with django_capture_on_commit_callbacks(execute=True):  # the confirmation email
         assert_answers(client.post(reverse("courses:signup"), signup), 302)

@@ -177,6 +177,13 @@ ROWS: dict[str, Row] = {
     "courses:dashboard": Row("LOOOOOO"),
     "courses:profile": Row("LOOOOOO"),
     "courses:enrol_code": Row("LOOOOOO"),
+    # Personal data: one's own; a request that is not one's own is a 404
+    "courses:my_data": Row("LOOOOOO"),
+    "courses:my_data_download": Row("LOOOOOO"),
+    "courses:my_data_request": post("LRRRRRR", data=lambda world, side: {"kind": "restriction"}),
+    "courses:my_data_cancel": post("LNNNNNN"),
+    "courses:privacy_notice": Row("OOOOOOO"),
+    "courses:withdraw_consent": post("LRRRRRR"),
     "courses:password_change": Row("LOOOOOO"),
     "courses:signup": Row("ORRRRRR"),  # signed in: to the dashboard
     "courses:signup_sent": Row("OOOOOOO"),
@@ -311,6 +318,12 @@ ROWS: dict[str, Row] = {
     # Wagtail's admin for everyone with access: dashboard, account, choosers, media libraries
     "wagtailadmin_home": Row("LLLOOOO"),
     "courses_lockouts": Row("LLLFFFO"),  # unlocking sign-ins: administrators
+    # Personal data requests and the access log: data protection officers (and administrators)
+    "courses_privacy_requests": Row("LLLFFFO"),
+    "courses_privacy_request_new": Row("LLLFFFO"),
+    "courses_privacy_request": Row("LLLFFFN"),  # an unknown request
+    "courses_privacy_request_export": Row("LLLFFFN"),
+    "courses_privacy_access": Row("LLLFFFO"),
     "wagtailadmin_account": Row("LLLOOOO"),
     "wagtailadmin_dismissibles": Row("LLLOOOO"),
     "wagtailadmin_tag_autocomplete": Row("LLLOOOO"),
@@ -524,6 +537,7 @@ def side_objects(world: World, side: CourseWorld, objects: dict) -> dict:
         "attempt_id": side.attempt.pk,
         "response_id": side.essay.pk,
         "job_id": side.bulk_zip.pk,
+        "request_id": UNKNOWN,  # personal data requests: tests/courses/test_privacy_admin.py
         "certificate_id": side.certificate.pk,
         "code": side.certificate.verification_code,
         "fmt": "csv",

@@ -7,9 +7,14 @@ from courses.models.enrolment import (
 )
 from courses.models.pages import CourseIndexPage, CourseItem, CoursePage, ModulePage
 from courses.models.people import DelegateProfile, FormerProvince, Province, SignupRequest
+from courses.models.privacy import Consent, DataRequest, ErasedAccount, PersonalDataAccess
 
 __all__ = [
     "Cohort",
+    "Consent",
+    "DataRequest",
+    "ErasedAccount",
+    "PersonalDataAccess",
     "Completion",
     "CourseIndexPage",
     "CourseItem",

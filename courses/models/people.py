@@ -100,6 +100,8 @@ class SignupRequest(models.Model):
     password = models.CharField(_("password"), max_length=128)  # a hash (make_password)
     # register_delegate()'s keyword arguments (the province by id).
     profile = models.JSONField(_("profile"), default=dict)
+    # The privacy notice consented to on the form: {"version": ..., "given_at": ISO time}.
+    consent = models.JSONField(_("consent"), default=dict, blank=True)
     next_url = models.CharField(_("next page"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now, db_index=True)
 

@@ -37,6 +37,7 @@ def signup(request):
             organisation=data["organisation"],
             position=data["position"],
             province=data["province"],
+            consent_version=lms_settings.PRIVACY_NOTICE_VERSION,
             next_url=safe_next_url(request, ""),
             site_url=request.build_absolute_uri("/"),
         )

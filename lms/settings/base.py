@@ -61,6 +61,10 @@ MIDDLEWARE = [
     "courses.middleware.AdminContentSecurityPolicyMiddleware",
     "courses.middleware.PrivateCacheControlMiddleware",
     "courses.site_history.SiteHistoryScopeMiddleware",
+    # Delegates consent to the current privacy notice before using the LMS.
+    "courses.privacy.middleware.ConsentRequiredMiddleware",
+    # Records staff exports and views of personal data (courses.privacy.access_log).
+    "courses.privacy.access_log.PersonalDataAccessMiddleware",
     # Last, as django-axes asks: turns a lockout into courses.lockout's response.
     "axes.middleware.AxesMiddleware",
 ]

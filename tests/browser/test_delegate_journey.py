@@ -104,6 +104,7 @@ def sign_up(page: Page, conference: Conference, screen) -> None:
     page.get_by_label("Tỉnh/thành phố").select_option(label="Phú Thọ")
     page.get_by_label("Mật khẩu", exact=True).fill(PASSWORD)
     page.get_by_label("Nhập lại mật khẩu").fill(PASSWORD)
+    page.get_by_label("Tôi đã đọc thông báo về bảo vệ dữ liệu cá nhân").check()
     screen("signup")
     page.get_by_role("main").get_by_role("button", name="Đăng ký").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Kiểm tra email của bạn")

@@ -39,6 +39,7 @@ def signup_data(**overrides) -> dict:
         "province": Province.objects.get(name="Phú Thọ").pk,
         "password1": NEW_PASSWORD,
         "password2": NEW_PASSWORD,
+        "privacy_consent": "on",
     }
     return data | overrides
 

@@ -141,6 +141,7 @@ def signup_data(email: str) -> dict:
         "province": Province.objects.get(name="Phú Thọ").pk,
         "password1": "Tập huấn đối ngoại 2025!",
         "password2": "Tập huấn đối ngoại 2025!",
+        "privacy_consent": "on",
     }
 
 
