@@ -9,6 +9,7 @@ virtualenvs build in well under a minute each.
 """
 
 import email
+import email.policy
 import io
 import os
 import re
@@ -269,10 +270,14 @@ def emails(log: Path) -> str:
         start = chunk.find("Content-Type:")
         if "MIME-Version:" not in chunk or start == -1:
             continue
-        message = email.message_from_string(chunk[start:])
+        # Read as the bytes it was sent as, whatever its transfer encoding: Django 5.2 writes
+        # UTF-8 text as 8bit, Django 6.1 as quoted-printable or base64.
+        message = email.message_from_bytes(
+            chunk[start:].encode("utf-8"), policy=email.policy.default
+        )
         for part in message.walk():
             if part.get_content_type() == "text/plain":
-                bodies.append(part.get_payload(decode=True).decode("utf-8"))
+                bodies.append(part.get_content())
     return "\n".join(bodies)
 
 
