@@ -44,6 +44,7 @@ matrix: install node_modules/axe-core/axe.min.js
 
 lint: install
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
 
 bench: install
 	$(PY) benchmarks/run.py

@@ -17,7 +17,6 @@ from wagtail.admin.views import generic
 from wagtail.admin.viewsets.base import ViewSet, ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import Button, HeaderButton
-from wagtail.snippets.views.chooser import SnippetChooserViewSet
 from wagtail.snippets.views.snippets import CreateView, IndexView, SnippetViewSet
 
 from certificates import admin_views, exports
@@ -25,7 +24,7 @@ from certificates.admin_forms import PRESETS, CertificateFilterSet, CertificateT
 from certificates.conf import verification_url
 from certificates.models import Certificate, CertificateTemplate
 from courses.admin_inspect import LocalTimeInspectView
-from courses.admin_scope import ScopedViewSetMixin
+from courses.admin_scope import ScopedChooserViewSet, ScopedViewSetMixin
 from courses.compat import PermissionPolicyMixin
 from courses.spreadsheets import ExcelFriendlyExportMixin
 from courses.text import nfc
@@ -64,16 +63,12 @@ class TemplateCreateView(CreateView):
         return instance
 
 
-class TemplateChooserViewSet(ScopedViewSetMixin, SnippetChooserViewSet):
-    """The template chooser offers only the templates the user may see."""
-
-
 class CertificateTemplateViewSet(ScopedViewSetMixin, SnippetViewSet):
     """Templates of the courses the user keeps (``CertificateTemplatePermissionPolicy``); the
     default template is an administrator's."""
 
     model = CertificateTemplate
-    chooser_viewset_class = TemplateChooserViewSet
+    chooser_viewset_class = ScopedChooserViewSet
     icon = "form"
     menu_label = _("Templates")
     menu_item_is_registered = True  # in the Certificates group, not under Snippets

@@ -12,6 +12,7 @@ import functools
 import django_filters
 from django.http import Http404
 from wagtail.admin.views.generic import IndexView
+from wagtail.snippets.views.chooser import SnippetChooserViewSet, SnippetCreateView
 
 from courses.compat import PermissionPolicyMixin, permission_policy_for
 from courses.permissions import VISIBLE_ACTIONS, ScopedPermissionPolicy, visible_choices
@@ -136,3 +137,19 @@ class ScopedViewSetMixin(PermissionPolicyMixin):
 
     def construct_view(self, view_class, **kwargs):
         return super().construct_view(scoped_view_class(view_class), **kwargs)
+
+
+class NoCreationFormView(SnippetCreateView):
+    """Wagtail routes a chooser's "create" URL even when the chooser offers no creation form, and
+    a POST there fails on the missing form; without a form, the URL does not exist."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if self.get_creation_form_class() is None:
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+
+class ScopedChooserViewSet(ScopedViewSetMixin, SnippetChooserViewSet):
+    """The chooser of a scoped snippet: it offers only what the user may see."""
+
+    create_view_class = NoCreationFormView

@@ -7,9 +7,14 @@ proxies, and the first address that is not one of them is the client. Whatever l
 was written by the client and is never believed. A request whose peer is not a trusted proxy is
 answered by its peer's address, whatever it says in the header.
 
+An IPv6 client is counted by its /64 network: one subscriber, one network or one cloud machine
+is given at least a /64, so an address picked anew for each request from it must not make a
+fresh client to every limit.
+
 The parsing below is pure (no Django): ``parse_trusted_proxies`` reads the
-``LMS["TRUSTED_PROXIES"]`` setting, ``client_address`` picks the address; ``request_client_address``
-applies them to a request and is the one function the limiters call.
+``LMS["TRUSTED_PROXIES"]`` setting, ``client_address`` picks the address, ``counted_address``
+widens IPv6 to its /64; ``request_client_address`` applies them to a request and is the one
+function the limiters call.
 """
 
 import functools
@@ -113,16 +118,33 @@ def client_address(*, remote_addr: str, forwarded_for: str, trusted: TrustedProx
     return None if client is None else str(client)
 
 
+IPV6_CLIENT_PREFIX = 64
+
+
+def counted_address(address: str | None) -> str | None:
+    """The address a limit counts: an IPv4 address itself, an IPv6 address the first address of
+    its /64 (still an address, so django-axes stores it as one)."""
+    if address is None:
+        return None
+    parsed = ipaddress.ip_address(address)
+    if isinstance(parsed, ipaddress.IPv6Address):
+        network = ipaddress.IPv6Network((parsed, IPV6_CLIENT_PREFIX), strict=False)
+        return str(network.network_address)
+    return address
+
+
 def request_client_address(request) -> str | None:
-    """The client address of a Django or DRF request under ``LMS["TRUSTED_PROXIES"]``: the one
-    function every limiter uses (the verification page, DRF's throttles, the HTML throttles and
-    django-axes through ``AXES_CLIENT_IP_CALLABLE``)."""
+    """The client address of a Django or DRF request under ``LMS["TRUSTED_PROXIES"]``, IPv6 by
+    its /64: the one function every limiter uses (the verification page, DRF's throttles, the
+    HTML throttles and django-axes through ``AXES_CLIENT_IP_CALLABLE``)."""
     from courses.conf import lms_settings
 
-    return client_address(
-        remote_addr=request.META.get("REMOTE_ADDR") or "",
-        forwarded_for=request.META.get("HTTP_X_FORWARDED_FOR") or "",
-        trusted=_trusted(tuple(lms_settings.TRUSTED_PROXIES or ())),
+    return counted_address(
+        client_address(
+            remote_addr=request.META.get("REMOTE_ADDR") or "",
+            forwarded_for=request.META.get("HTTP_X_FORWARDED_FOR") or "",
+            trusted=_trusted(tuple(lms_settings.TRUSTED_PROXIES or ())),
+        )
     )
 
 

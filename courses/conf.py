@@ -41,6 +41,8 @@ DEFAULTS: dict[str, Any] = {
         # address and signs up within the hour; every sign-up still needs its emailed link, so
         # this bounds the mail a script can make us send, not the accounts it can create.
         "signup": "300/hour",
+        # Per address: asking for a password link (HTML only), which may send an email.
+        "password_reset": "300/hour",
         # Public certificate checks, per visitor; separate from VERIFY_RATE_PER_HOUR.
         "certificate_verify": "60/hour",
     },

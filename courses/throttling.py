@@ -2,10 +2,11 @@
 
 Rates live in one place, ``LMS["API_THROTTLE_RATES"]`` (not the host's ``REST_FRAMEWORK``), by
 scope: ``attempt_write`` (start, save, submit an attempt), ``enrolment_code`` (joining a cohort
-by code), ``signup`` (creating an account) and ``certificate_verify`` (public certificate
-checks). An HTML view and its API twin count against the same scope with the same throttle
-class, so they share one budget: the HTML path is never a way round the API's limit. Signed-in
-users are counted per account, everyone else per client address (``courses.client_address``).
+by code), ``signup`` (creating an account), ``password_reset`` (asking for a password link)
+and ``certificate_verify`` (public certificate checks). An HTML view and its API twin count
+against the same scope with the same throttle class, so they share one budget: the HTML path
+is never a way round the API's limit. Signed-in users are counted per account, everyone else
+per client address (``courses.client_address``).
 """
 
 import functools

@@ -14,6 +14,7 @@ from django.utils.decorators import method_decorator
 from wagtail import hooks
 
 from courses.forms import PasswordLinkForm
+from courses.throttling import throttled
 from courses.views import accounts, learning
 from courses.views.access import login_required
 
@@ -45,12 +46,15 @@ courses_patterns = [
     path("logout/", auth_views.LogoutView.as_view(next_page="/"), name="logout"),
     path(
         "password/reset/",
-        auth_views.PasswordResetView.as_view(
-            form_class=PasswordLinkForm,
-            template_name="courses/registration/password_reset_form.html",
-            email_template_name="courses/registration/password_reset_email.txt",
-            subject_template_name="courses/registration/password_reset_subject.txt",
-            success_url=reverse_lazy("courses:password_reset_done"),
+        # Each request may send an email: bounded per address as sign-up is.
+        throttled("password_reset")(
+            auth_views.PasswordResetView.as_view(
+                form_class=PasswordLinkForm,
+                template_name="courses/registration/password_reset_form.html",
+                email_template_name="courses/registration/password_reset_email.txt",
+                subject_template_name="courses/registration/password_reset_subject.txt",
+                success_url=reverse_lazy("courses:password_reset_done"),
+            )
         ),
         name="password_reset",
     ),

@@ -15,7 +15,7 @@ from courses.permissions import (
     EnrollmentPermissionPolicy,
     scope_page_choices,
 )
-from courses.site_history import may_read_site_history
+from courses.site_history import SITE_WIDE_REPORT_MENU_ITEMS, may_read_site_history
 from courses.views.lockouts import PERMISSION as LOCKOUTS_PERMISSION
 from courses.views.lockouts import lockout_urlpatterns
 from courses.views.roster import roster_urlpatterns
@@ -95,10 +95,12 @@ if APIToken is not None:
 
 
 @hooks.register("construct_reports_menu")
-def hide_site_history(request, menu_items):
-    # Shown to whoever may read it (courses.site_history).
+def hide_site_wide_reports(request, menu_items):
+    # Shown to whoever may read them (courses.site_history).
     if not may_read_site_history(request.user):
-        menu_items[:] = [item for item in menu_items if item.name != "site-history"]
+        menu_items[:] = [
+            item for item in menu_items if item.name not in SITE_WIDE_REPORT_MENU_ITEMS
+        ]
 
 
 @hooks.register("construct_page_chooser_queryset")

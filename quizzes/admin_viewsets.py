@@ -9,7 +9,6 @@ from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import ListingButton
 from wagtail.admin.widgets.button import Button
-from wagtail.snippets.views.chooser import SnippetChooserViewSet
 from wagtail.snippets.views.snippets import (
     CreateView,
     EditView,
@@ -18,7 +17,7 @@ from wagtail.snippets.views.snippets import (
     SnippetViewSetGroup,
 )
 
-from courses.admin_scope import ScopedViewSetMixin
+from courses.admin_scope import ScopedChooserViewSet, ScopedViewSetMixin
 from courses.spreadsheets import ExcelFriendlyExportMixin
 from quizzes.admin_forms import QuestionAdminForm, QuestionCategoryAdminForm
 from quizzes.models import Attempt, Question, QuestionCategory
@@ -44,10 +43,6 @@ class QuestionCreateView(VersioningMixin, CreateView):
 
 class QuestionEditView(VersioningMixin, EditView):
     pass
-
-
-class ScopedChooserViewSet(ScopedViewSetMixin, SnippetChooserViewSet):
-    """The chooser of a scoped snippet: it offers only what the user may see."""
 
 
 class QuestionIndexView(IndexView):

@@ -315,6 +315,8 @@ ROWS: dict[str, Row] = {
     "admin/^.*/$": Row("LLLNNNN", path=at("/admin/nowhere/")),
     "wagtailadmin_reports:site_history": Row("LLLFFOO"),  # courses.site_history
     "wagtailadmin_reports:site_history_results": Row("LLLFFOO"),
+    "wagtailadmin_reports:page_types_usage": Row("LLLFFHO"),  # HR edit no pages
+    "wagtailadmin_reports:page_types_usage_results": Row("LLLFFHO"),
     "wagtailsnippets:index": Row("LLLHHHH"),
     "wagtail_bulk_action": Row("LLLNNNN"),
     # Wagtail 8's API tokens (Wagtail 7.4 has none)
@@ -346,6 +348,8 @@ FAMILIES: list[tuple[str, Row]] = [
     ("wagtailsnippets_certificates_certificatetemplate:add", Row("LLLOOOO")),
     ("wagtailsnippets_certificates_certificatetemplate:*", per_course("LLLONOO")),
     ("wagtailsnippetchoosers_certificates_certificatetemplate:chosen", per_course("LLLONOO")),
+    # The snippet choosers offer no creation form: their "create" URL does not exist
+    ("wagtailsnippetchoosers_certificates_certificatetemplate:create", Row("LLLNNNN")),
     ("wagtailsnippetchoosers_certificates_certificatetemplate:*", Row("LLLOOOO")),
     # Questions and categories: a course's trainers; HR none
     ("wagtailsnippets_quizzes_*:delete", per_course("LLLNNNO")),
@@ -353,7 +357,7 @@ FAMILIES: list[tuple[str, Row]] = [
     ("wagtailsnippets_quizzes_*:add", Row("LLLOOHO")),
     ("wagtailsnippets_quizzes_*", per_course("LLLONNO")),
     ("wagtailsnippetchoosers_quizzes_*:chosen", per_course("LLLONNO")),
-    ("wagtailsnippetchoosers_quizzes_*:create", Row("LLLOOHO")),
+    ("wagtailsnippetchoosers_quizzes_*:create", Row("LLLNNNN")),
     ("wagtailsnippetchoosers_quizzes_*", Row("LLLOOOO")),
     # The register is read-only: nothing to add, edit or delete, even for administrators
     ("certificate_register:*", Row("LLLHHHH")),

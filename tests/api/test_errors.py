@@ -179,7 +179,13 @@ def test_attempt_writes_are_throttled_per_user(world, login):
 def test_every_scope_has_a_default_rate():
     rates = ScopedRateThrottle().THROTTLE_RATES
 
-    assert set(rates) == {"attempt_write", "enrolment_code", "signup", "certificate_verify"}
+    assert set(rates) == {
+        "attempt_write",
+        "enrolment_code",
+        "signup",
+        "certificate_verify",
+        "password_reset",
+    }
     assert all(rates.values())
 
 

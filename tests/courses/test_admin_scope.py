@@ -140,3 +140,26 @@ def test_the_page_chooser_hides_another_courses_drafts(admin_world, client_as):
     assert admin_world.theirs.module.title in other.json()["html"]  # live: may be linked to
     assert mine.title in own.json()["html"]
     assert draft.title in hr.json()["html"]
+
+
+@pytest.mark.parametrize(
+    "chooser",
+    [
+        "wagtailsnippetchoosers_quizzes_question",
+        "wagtailsnippetchoosers_quizzes_questioncategory",
+        "wagtailsnippetchoosers_certificates_certificatetemplate",
+    ],
+)
+def test_a_snippet_chooser_without_a_creation_form_has_no_create_url(
+    admin_world, client_as, chooser
+):
+    """Found: posting to a chooser's "create" URL answered 500 (Wagtail routes it even when the
+    chooser offers no creation form); now it is a 404 and nothing is created."""
+    from quizzes.models import Question, QuestionCategory
+
+    before = (Question.objects.count(), QuestionCategory.objects.count())
+
+    response = client_as("admin").post(reverse(f"{chooser}:create"), {"name": "Mới"})
+
+    assert response.status_code == 404
+    assert (Question.objects.count(), QuestionCategory.objects.count()) == before

@@ -10,6 +10,7 @@ from courses.client_address import (
     InvalidProxy,
     TrustedProxies,
     client_address,
+    counted_address,
     parse_address,
     parse_trusted_proxies,
 )
@@ -152,3 +153,26 @@ def test_a_unix_socket_peer_is_trusted_only_when_listed():
     assert client_address(remote_addr="", forwarded_for=header, trusted=NOBODY) is None
     assert client_address(remote_addr="", forwarded_for=header, trusted=unix) == "198.51.100.7"
     assert client_address(remote_addr="", forwarded_for="", trusted=unix) is None
+
+
+# What the limits count
+
+
+@given(public_v4)
+def test_an_ipv4_client_is_counted_by_its_address(address):
+    assert counted_address(str(address)) == str(address)
+
+
+@given(public_v6, st.integers(min_value=0, max_value=2**64 - 1))
+def test_every_address_of_an_ipv6_64_counts_as_one_client(address, host):
+    network = ipaddress.IPv6Network((address, 64), strict=False)
+    neighbour = network.network_address + host
+
+    assert counted_address(str(neighbour)) == counted_address(str(address))
+    assert ipaddress.ip_address(counted_address(str(address))) in network
+
+
+def test_neighbouring_ipv6_networks_are_different_clients():
+    assert counted_address("2001:db8:1:2::7") == "2001:db8:1:2::"
+    assert counted_address("2001:db8:1:3::7") == "2001:db8:1:3::"
+    assert counted_address(None) is None

@@ -1,5 +1,6 @@
-"""Wagtail's site history names the objects of every course: trainers may not read it (each of
-their objects keeps its own, scoped, history); HR and administrators may."""
+"""Wagtail's site-wide reports (site history, page types usage) name the objects of every course:
+trainers may not read them (each of their objects keeps its own, scoped, history); HR and
+administrators may."""
 
 import pytest
 from django.core import checks
@@ -8,7 +9,12 @@ from wagtail.log_actions import log
 
 pytestmark = pytest.mark.django_db
 
-SITE_HISTORY = ("wagtailadmin_reports:site_history", "wagtailadmin_reports:site_history_results")
+SITE_WIDE_REPORTS = (
+    "wagtailadmin_reports:site_history",
+    "wagtailadmin_reports:site_history_results",
+    "wagtailadmin_reports:page_types_usage",
+    "wagtailadmin_reports:page_types_usage_results",
+)
 
 
 @pytest.fixture
@@ -21,18 +27,23 @@ def history(admin_world):
     return admin_world
 
 
-@pytest.mark.parametrize("name", SITE_HISTORY)
-def test_a_trainer_cannot_read_the_site_history(history, client_as, name):
+@pytest.mark.parametrize("name", SITE_WIDE_REPORTS)
+def test_a_trainer_cannot_read_a_site_wide_report(history, client_as, name):
     response = client_as("trainer").get(reverse(name))
 
     assert response.status_code == 403
     page = response.content.decode()
     theirs = history.theirs
-    for text in (theirs.cohort.name, theirs.question.name, theirs.trainer.get_full_name()):
+    for text in (
+        theirs.cohort.name,
+        theirs.question.name,
+        theirs.course.title,
+        theirs.trainer.get_full_name(),
+    ):
         assert text not in page
 
 
-def test_the_reports_menu_leaves_the_site_history_out_for_trainers(history, rf):
+def test_the_reports_menu_leaves_the_site_wide_reports_out_for_trainers(history, rf):
     from wagtail.admin.menu import reports_menu
 
     def names(user) -> set[str]:
@@ -40,8 +51,8 @@ def test_the_reports_menu_leaves_the_site_history_out_for_trainers(history, rf):
         request.user = user
         return {item.name for item in reports_menu.menu_items_for_request(request)}
 
-    assert "site-history" not in names(history.mine.trainer)
-    assert "site-history" in names(history.admin)
+    assert not {"site-history", "page-types-usage"} & names(history.mine.trainer)
+    assert {"site-history", "page-types-usage"} <= names(history.admin)
 
 
 def test_a_trainer_reads_the_history_of_their_own_cohort(history, client_as):
@@ -61,6 +72,16 @@ def test_hr_and_administrators_read_the_site_history(history, client_as, role):
     for world in (history.mine, history.theirs):
         assert world.cohort.name in page
         assert world.template.name in page
+
+
+def test_administrators_read_the_page_types_usage(history, client_as):
+    theirs = history.theirs.course
+    theirs.save_revision(user=history.theirs.trainer)  # the course is its type's last edit
+
+    page = client_as("admin").get(reverse("wagtailadmin_reports:page_types_usage"))
+
+    assert page.status_code == 200
+    assert theirs.title in page.content.decode()
 
 
 def test_a_site_without_the_middleware_fails_its_checks(settings):

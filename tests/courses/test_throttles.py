@@ -1,5 +1,6 @@
 """The HTML twins of throttled API endpoints count against the same budget: the enrolment-code
-form, the quiz's autosave (and start and submit), and sign-up. Never a way round the API."""
+form, the quiz's autosave (and start and submit), and sign-up. Never a way round the API.
+Asking for a password link, which sends mail, is bounded per address too."""
 
 import pytest
 from django.conf import settings
@@ -187,3 +188,31 @@ def test_the_throttled_page_follows_the_language():
 
     assert response.status_code == 429
     assert "Too many requests. Try again in" in response.content.decode()
+
+
+@override_settings(LMS=rates(password_reset="3/hour"))
+def test_password_links_are_throttled_per_address(mailoutbox):
+    """Each request may send an email: a script may not make the LMS mail a delegate endlessly."""
+    factories.UserFactory(email="hoa@example.vn")
+
+    def ask(address):
+        return Client().post(
+            reverse("courses:password_reset"), {"email": "hoa@example.vn"}, REMOTE_ADDR=address
+        )
+
+    answers = [ask(HALL) for _ in range(4)]
+    elsewhere = ask("198.51.100.20")
+
+    assert [a.status_code for a in answers] == [302, 302, 302, 429]
+    assert_throttled_page(answers[-1])
+    assert elsewhere.status_code == 302
+    assert len(mailoutbox) == 4
+
+
+@override_settings(LMS=rates(signup="3/hour"))
+def test_rotating_ipv6_addresses_within_a_64_does_not_escape_the_signup_throttle():
+    answers = [sign_up(n, REMOTE_ADDR=f"2001:db8:7:9::{n + 1:x}") for n in range(4)]
+    next_network = sign_up(9, REMOTE_ADDR="2001:db8:7:a::1")
+
+    assert answers[-1].status_code == 429
+    assert next_network.status_code == 302
