@@ -54,6 +54,29 @@ except ImportError:  # Wagtail 7.4
         return _policies.get(model) or ModelPermissionPolicy(model)
 
 
+# Content-Security-Policy: Django 6 writes the response's nonce into a policy as the string
+# ``CSP.NONCE``; django-csp (what a Django 5.2 site runs) as its own ``csp.constants.NONCE``
+# object. Either may be in the site's policy, and neither is a source to write into a header.
+def _csp_nonce_placeholders() -> tuple:
+    found = []
+    try:
+        from django.utils.csp import CSP
+
+        found.append(CSP.NONCE)
+    except ImportError:  # Django 5.2
+        pass
+    try:
+        from csp.constants import NONCE
+
+        found.append(NONCE)
+    except ImportError:  # no django-csp
+        pass
+    return tuple(found)
+
+
+CSP_NONCE_PLACEHOLDERS = _csp_nonce_placeholders()
+
+
 class PermissionPolicyMixin:
     """For admin viewsets of models with a registered permission policy."""
 
@@ -66,6 +89,7 @@ class PermissionPolicyMixin:
 
 __all__ = [
     "APIToken",
+    "CSP_NONCE_PLACEHOLDERS",
     "PermissionPolicyMixin",
     "READS_MARKDOWN",
     "TaskContext",

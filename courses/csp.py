@@ -22,6 +22,8 @@ sources, with ``'unsafe-inline'`` instead of the nonce for scripts and styles (a
 
 from collections.abc import Iterable, Mapping
 
+from courses.compat import CSP_NONCE_PLACEHOLDERS
+
 try:  # Django 6.0+: the template context processor of its CSP middleware
     from django.template.context_processors import csp as django_csp_context
 except ImportError:  # Django 5.2: django-csp, if installed, sets request.csp_nonce
@@ -29,8 +31,15 @@ except ImportError:  # Django 5.2: django-csp, if installed, sets request.csp_no
 
 SELF = "'self'"
 UNSAFE_INLINE = "'unsafe-inline'"
-# The placeholder Django's CSP.NONCE (and django-csp's NONCE) puts in a policy for the nonce.
-NONCE_PLACEHOLDER = "<CSP_NONCE_SENTINEL>"
+
+
+def is_nonce_placeholder(source) -> bool:
+    """Whether ``source`` stands for the response's nonce in a policy (Django's ``CSP.NONCE``, a
+    string, or django-csp's ``NONCE``, an object), rather than being a source itself."""
+    return any(
+        source is placeholder or source == placeholder for placeholder in CSP_NONCE_PLACEHOLDERS
+    )
+
 
 Policy = Mapping[str, Iterable[str] | str | bool | None]
 
@@ -54,7 +63,7 @@ def _sources(values: Iterable[str] | str) -> list[str]:
     if isinstance(values, str):
         return [values]
     if isinstance(values, set | frozenset):
-        return sorted(values)  # as Django writes them: a stable header
+        return sorted(values, key=str)  # as Django writes them: a stable header
     return list(values)
 
 
@@ -69,7 +78,7 @@ def render_policy(policy: Policy) -> str:
             continue
         if values is None or values is False:
             continue
-        sources = [source for source in _sources(values) if source != NONCE_PLACEHOLDER]
+        sources = [source for source in _sources(values) if not is_nonce_placeholder(source)]
         if sources:
             parts.append(f"{directive} {' '.join(sources)}")
     return "; ".join(parts)
@@ -84,7 +93,11 @@ def admin_policy(site_policy: Policy) -> dict[str, Iterable[str] | str | bool | 
     for directive in ("script-src", "style-src"):
         sources = _sources(site_policy.get(directive) or fallback)
         policy[directive] = [
-            *(source for source in sources if source not in (NONCE_PLACEHOLDER, UNSAFE_INLINE)),
+            *(
+                source
+                for source in sources
+                if source != UNSAFE_INLINE and not is_nonce_placeholder(source)
+            ),
             UNSAFE_INLINE,
         ]
     images = _sources(site_policy.get("img-src") or fallback)

@@ -38,6 +38,10 @@ REGEX_SAMPLES: dict[str, str] = {
     "^images/": "images/",
     r"^(?P<pk>\d+)/revisions/compare/(?P<revision_id_a>live|earliest|\d+)\.\.\."
     r"(?P<revision_id_b>live|latest|\d+)/$": "{page}/revisions/compare/earliest...latest/",
+    # the same in Wagtail 7.4, with unnamed groups
+    r"^(\d+)/revisions/compare/(live|earliest|\d+)\.\.\.(live|latest|\d+)/$": (
+        "{page}/revisions/compare/earliest...latest/"
+    ),
     r"^(?P<app_label>wagtaildocs|wagtailimages|taggit|django_tasks_database|auth)/$": "auth/",
     "^.*/$": "anything/",
     r"^(\d+)/(.*)$": "{document}/handout.pdf",
