@@ -53,6 +53,18 @@ class CertificatesProvider(Provider):
             gettext_lazy("The signatories printed on certificates (officials, not accounts)."),
             gettext_lazy("Not linked to an account: HR edits them."),
         ),
+        PersonalData(
+            "certificates.CertificateSigner",
+            ("signer_name", "certificate_subject"),
+            gettext_lazy("The official who signs certificates digitally, and their certificate."),
+            gettext_lazy("Not linked to an account: administrators edit it."),
+        ),
+        PersonalData(
+            "certificates.CertificateSignature",
+            ("signer_name", "certificate_subject"),
+            gettext_lazy("Who signed each certificate, as the signed PDF also says."),
+            gettext_lazy("Kept with the certificate: it proves the PDF's signature."),
+        ),
     )
     not_personal = {"certificates.SerialCounter": "Counters."}
 
