@@ -24,6 +24,7 @@ class Progress:
     percent: Decimal  # 0..100, whole numbers, rounded down: 100 only when complete
     is_complete: bool
     next_item_id: int | None  # the first item not yet completed, in teaching order
+    optional: int = 0  # items left out of the count because the course has required ones
 
     @property
     def percent_int(self) -> int:
@@ -52,4 +53,5 @@ def compute_progress(items: Sequence[Item], completed_ids: Collection[int]) -> P
         percent=percent_of(done, len(counted)),
         is_complete=bool(counted) and done == len(counted),
         next_item_id=next_item,
+        optional=len(items) - len(counted),
     )

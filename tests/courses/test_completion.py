@@ -269,3 +269,54 @@ def test_complete_view_sends_anonymous_visitors_to_sign_in(course, client):
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("courses:login"))
     assert not Completion.objects.exists()
+
+
+# A course that changes after a delegate completed it
+
+
+def test_a_completed_delegate_keeps_completed_when_required_items_are_added(
+    course, enrollment, delegate_user, client
+):
+    for page in modules_of(course):
+        services.complete_item(user=delegate_user, page=page, now=NOW)
+    enrollment.refresh_from_db()
+    completed_at = enrollment.completed_at
+    assert completed_at is not None
+    added = factories.module(course, title="Bài bổ sung: Nghị quyết mới")
+
+    client.force_login(delegate_user)
+    course_page = client.get(course.url).content.decode()
+    dashboard = client.get(reverse("courses:dashboard")).content.decode()
+
+    enrollment.refresh_from_db()
+    assert enrollment.completed_at == completed_at  # the completion and certificate stand
+    assert progress_of(enrollment).completed == 3
+    assert "Đã hoàn thành 3/4" in course_page
+    assert "Khóa học đã có thêm nội dung bắt buộc sau khi bạn hoàn thành" in course_page
+    assert f'href="{added.url}"' in course_page  # "See what is new" leads to the new item
+    assert "Khóa học có thêm nội dung mới sau khi bạn hoàn thành." in dashboard
+
+
+def test_a_completed_course_that_did_not_change_has_no_note(
+    course, enrollment, delegate_user, client
+):
+    for page in modules_of(course):
+        services.complete_item(user=delegate_user, page=page, now=NOW)
+
+    client.force_login(delegate_user)
+    course_page = client.get(course.url).content.decode()
+
+    assert "data-course-changed" not in course_page
+    assert "Đã hoàn thành 3/3" in course_page
+
+
+def test_the_progress_says_optional_items_are_not_counted(
+    course, enrollment, delegate_user, client
+):
+    factories.module(course, title="Đọc thêm", is_required=False)
+
+    client.force_login(delegate_user)
+    course_page = client.get(course.url).content.decode()
+
+    assert "Đã hoàn thành 0/3 nội dung bắt buộc" in course_page
+    assert "1 nội dung tự chọn không được tính vào tiến độ." in course_page

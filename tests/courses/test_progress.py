@@ -79,7 +79,7 @@ def test_optional_items_do_not_count_when_the_course_has_required_ones():
     items = [Item(1), Item(2, required=False), Item(3)]
 
     assert compute_progress(items, {2}) == Progress(
-        completed=0, total=2, percent=Decimal(0), is_complete=False, next_item_id=1
+        completed=0, total=2, percent=Decimal(0), is_complete=False, next_item_id=1, optional=1
     )
     done_required = compute_progress(items, {1, 3})
     assert done_required.is_complete
@@ -89,6 +89,8 @@ def test_optional_items_do_not_count_when_the_course_has_required_ones():
 
 def test_a_course_of_only_optional_items_counts_them_all():
     items = [Item(1, required=False), Item(2, required=False)]
+
+    assert compute_progress(items, set()).optional == 0
 
     assert compute_progress(items, {1}).percent == 50
     assert not compute_progress(items, {1}).is_complete
