@@ -367,10 +367,12 @@ def _group_name_for(course: CoursePage) -> str:
     return name[:150]
 
 
-def restart_course(*, enrollment_id: int) -> None:
+def restart_course(*, enrollment_id: int, now: datetime | None = None) -> None:
     """Forget the enrolment's completions so the delegate takes the course again (recurring
-    training: a certificate's renewal). Completing it again announces ``course_completed``."""
+    training: a certificate's renewal). Completing it again announces ``course_completed``.
+    Quiz attempts made before ``restarted_at`` no longer count (attempts left, grades)."""
+    now = now or timezone.now()
     with transaction.atomic():
         enrollment = Enrollment.objects.select_for_update().get(pk=enrollment_id)
         Completion.objects.filter(enrollment=enrollment).delete()
-        Enrollment.objects.filter(pk=enrollment.pk).update(completed_at=None)
+        Enrollment.objects.filter(pk=enrollment.pk).update(completed_at=None, restarted_at=now)

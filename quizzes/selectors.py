@@ -9,15 +9,20 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import BooleanField, ExpressionWrapper, Q
 
 from quizzes.keys import feedback_notes, public_view
-from quizzes.models import Attempt, QuizPage, Response
+from quizzes.models import Attempt, QuizPage, Response, counts_now
 from quizzes.review import ReviewOptions, feedback_for, review_options
 from quizzes.scoring import GradingMethod, QuestionType, final_grade, literal_answer
 
 
 def attempts_of(*, quiz: QuizPage, user: AbstractBaseUser) -> list[Attempt]:
+    """Every attempt of the delegate at the quiz, each knowing whether it ``counts_now``."""
     if not user.is_authenticated:
         return []
-    return list(Attempt.objects.filter(quiz=quiz, user=user).order_by("number"))
+    return list(
+        Attempt.objects.filter(quiz=quiz, user=user)
+        .annotate(counts=ExpressionWrapper(counts_now(), output_field=BooleanField()))
+        .order_by("number")
+    )
 
 
 @dataclass
@@ -35,11 +40,12 @@ class QuizStatus:
 
 def quiz_status(*, quiz: QuizPage, user: AbstractBaseUser) -> QuizStatus:
     attempts = attempts_of(quiz=quiz, user=user)
-    submitted = [a for a in attempts if not a.is_open and a.percent is not None]
+    counting = [a for a in attempts if a.counts]
+    submitted = [a for a in counting if not a.is_open and a.percent is not None]
     grade = final_grade([a.percent for a in submitted], GradingMethod(quiz.grading_method))
     left = None
     if quiz.attempts_allowed:
-        left = max(0, quiz.attempts_allowed - len(attempts))
+        left = max(0, quiz.attempts_allowed - len(counting))
     return QuizStatus(
         attempts=attempts,
         open_attempt=next((a for a in attempts if a.is_open), None),

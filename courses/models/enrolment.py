@@ -117,6 +117,9 @@ class Enrollment(models.Model):
     position = models.CharField(_("position"), max_length=150, blank=True)
     enrolled_at = models.DateTimeField(_("enrolled at"))
     completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+    # When the delegate last took the course again (a certificate's renewal): only what they
+    # do from then on counts towards completing it again (quiz attempts and grades included).
+    restarted_at = models.DateTimeField(_("restarted at"), null=True, blank=True)
     last_page = models.ForeignKey(
         swapper.get_model_name("wagtailcore", "Page"),
         on_delete=models.SET_NULL,

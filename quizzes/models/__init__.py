@@ -1,4 +1,4 @@
-from quizzes.models.attempts import Attempt, Response
+from quizzes.models.attempts import Attempt, Response, counts_now
 from quizzes.models.bank import (
     Choice,
     Question,
@@ -18,5 +18,6 @@ __all__ = [
     "QuizPage",
     "QuizSlot",
     "Response",
+    "counts_now",
     "TaggedQuestion",
 ]

@@ -2,9 +2,18 @@
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+
+
+def counts_now() -> Q:
+    """The attempts that count towards the quiz now: every one, or, once the delegate has taken
+    the course again to renew a certificate, those started since (``Enrollment.restarted_at``).
+    Earlier attempts stay on record; they no longer use up attempts or make the grade."""
+    return Q(enrollment__restarted_at__isnull=True) | Q(
+        started_at__gte=F("enrollment__restarted_at")
+    )
 
 
 class Attempt(models.Model):

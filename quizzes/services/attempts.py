@@ -12,7 +12,7 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
-from django.db.models import Case, F, Field, Value, When
+from django.db.models import Case, Count, F, Field, Max, Value, When
 from django.db.models.functions import Cast
 from django.utils import timezone
 
@@ -24,7 +24,7 @@ from courses.models import Enrollment
 from quizzes import exceptions
 from quizzes.answers import InvalidAnswer, clean_answer, for_scoring
 from quizzes.layout import NotEnoughQuestions, SlotSpec, draw_questions, order_choices, paginate
-from quizzes.models import Attempt, Question, QuizPage, Response
+from quizzes.models import Attempt, Question, QuizPage, Response, counts_now
 from quizzes.scoring import GradingMethod, QuestionType, final_grade, score_attempt
 from quizzes.services.versions import answer_keys, choices_in_order, current_versions
 from quizzes.signals import attempt_passed
@@ -99,8 +99,11 @@ def start_attempt(
     enrollment = _enrollment(quiz, user)
     if enrollment is None and not quiz.permissions_for_user(user).can_edit():
         raise course_exceptions.NotEnrolled()
-    used = Attempt.objects.filter(quiz=quiz, user=user).count()
-    if quiz.attempts_allowed and used >= quiz.attempts_allowed:
+    # Numbers run on across a renewal; only the attempts that count now use up the allowance.
+    made = Attempt.objects.filter(quiz=quiz, user=user).aggregate(
+        last=Max("number"), used=Count("pk", filter=counts_now())
+    )
+    if quiz.attempts_allowed and made["used"] >= quiz.attempts_allowed:
         raise exceptions.NoAttemptsLeft()
 
     rng = rng or random.Random(secrets.randbits(64))  # noqa: S311 (layout, not security)
@@ -112,7 +115,7 @@ def start_attempt(
                 quiz=quiz,
                 user=user,
                 enrollment=enrollment,
-                number=used + 1,
+                number=(made["last"] or 0) + 1,
                 started_at=now,
                 deadline_at=deadline_for(quiz, now),
                 pages=paginate(len(questions), quiz.questions_per_page),
@@ -426,7 +429,7 @@ def _by_group(
 
 def quiz_grade(quiz: QuizPage, user: AbstractBaseUser) -> Decimal | None:
     percents = list(
-        Attempt.objects.filter(quiz=quiz, user=user, state=Attempt.State.SUBMITTED)
+        Attempt.objects.filter(counts_now(), quiz=quiz, user=user, state=Attempt.State.SUBMITTED)
         .order_by("number")
         .values_list("percent", flat=True)
     )

@@ -358,3 +358,43 @@ def test_slots_without_a_position_are_drawn_last_on_every_database(enrolled):
         "question_version__question_id", flat=True
     )
     assert list(drawn) == [placed.pk, unplaced.pk]
+
+
+# Taking the course again to renew a certificate
+
+
+def test_after_a_renewal_earlier_attempts_neither_use_the_allowance_nor_make_the_grade(enrolled):
+    """Found: a delegate who had used every attempt could not take the quiz again to renew
+    their certificate, and an earlier pass would have passed the retake whatever its score."""
+    from courses.models import Enrollment
+    from courses.services import restart_course
+    from quizzes import selectors
+
+    course, user = enrolled
+    question = qf.question()
+    quiz = qf.quiz(course, questions=[question], attempts_allowed=1, pass_mark_percent=50)
+    passed = services.start_attempt(quiz=quiz, user=user, now=NOW)
+    services.save_answers(
+        attempt_id=passed.pk, user=user, answers={0: right_choice(question)}, now=NOW
+    )
+    services.submit_attempt(attempt_id=passed.pk, user=user, now=NOW)
+    assert Completion.objects.filter(page_id=quiz.pk).exists()
+    with pytest.raises(exceptions.NoAttemptsLeft):
+        services.start_attempt(quiz=quiz, user=user, now=NOW)
+
+    later = NOW + datetime.timedelta(days=365)
+    restart_course(enrollment_id=Enrollment.objects.get(user=user).pk, now=later)
+    status = selectors.quiz_status(quiz=quiz, user=user)
+    assert (status.attempts_left, status.grade, status.passed) == (1, None, False)
+
+    retake = services.start_attempt(quiz=quiz, user=user, now=later)
+    services.submit_attempt(attempt_id=retake.pk, user=user, now=later)  # nothing answered
+
+    assert retake.number == 2  # numbers run on: the first attempt stays on record
+    assert Attempt.objects.filter(quiz=quiz, user=user).count() == 2
+    assert not Completion.objects.filter(page_id=quiz.pk).exists()
+    status = selectors.quiz_status(quiz=quiz, user=user)
+    assert (status.attempts_left, status.grade, status.passed) == (0, Decimal(0), False)
+    assert len(status.attempts) == 2
+    with pytest.raises(exceptions.NoAttemptsLeft):
+        services.start_attempt(quiz=quiz, user=user, now=later)
