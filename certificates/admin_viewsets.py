@@ -280,6 +280,16 @@ class CertificateViewSet(PermissionPolicyMixin, ModelViewSet):
                 certificate.issued_on, "SHORT_DATE_FORMAT"
             ),
         ),
+        Column(
+            "valid_until",
+            label=_("Valid until"),
+            sort_key="valid_until",
+            accessor=lambda certificate: (
+                formats.date_format(certificate.valid_until, "SHORT_DATE_FORMAT")
+                if certificate.valid_until
+                else "—"
+            ),
+        ),
         StatusTagColumn(
             "status",
             label=_("Status"),

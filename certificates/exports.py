@@ -19,6 +19,7 @@ REGISTER_COLUMNS = [
     "cohort_name",
     "score",
     "issued_on",
+    "valid_until",
     "get_status_display",
     "revoked_at",
     "revocation_reason",

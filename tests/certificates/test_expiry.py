@@ -188,3 +188,18 @@ def test_the_reminder_task_runs_the_reminders(mailoutbox):
         result = expiry.send_expiry_reminders_task.enqueue()
     assert result.return_value == {"reminded": 1}
     assert len(mailoutbox) == 1
+
+
+@pytest.mark.django_db
+def test_the_register_and_its_export_show_until_when_a_certificate_is_valid(client):
+    certificate = expiring_certificate()
+    client.force_login(factories.UserFactory(is_superuser=True, is_staff=True))
+
+    listing = client.get(reverse("certificate_register:index")).content.decode()
+    export = client.get(reverse("certificate_register:index"), {"export": "csv"})
+
+    assert "Có hiệu lực đến" in listing
+    assert "31/01/2026" in listing
+    rows = b"".join(export.streaming_content).decode("utf-8-sig").splitlines()
+    assert "Có hiệu lực đến" in rows[0]
+    assert certificate.serial in rows[1] and "2026-01-31" in rows[1]
