@@ -5,7 +5,6 @@ temporarily unavailable makes the task try again later."""
 from datetime import timedelta
 
 import pytest
-from django.tasks import task_backends
 from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
@@ -19,9 +18,18 @@ from tests.certificates import factories as cf
 from tests.certificates.signing_ca import PASSWORD, PASSWORD_ENV, SigningCA, signer_config
 from tests.certificates.test_signing import closed_port
 
+try:
+    from django.tasks import task_backends
+
+    DUMMY_BACKEND = "django.tasks.backends.dummy.DummyBackend"
+except ImportError:  # Django 5.2: the django-tasks package, the same API under another name
+    from django_tasks import task_backends
+
+    DUMMY_BACKEND = "django_tasks.backends.dummy.DummyBackend"
+
 pytestmark = pytest.mark.django_db
 
-DEFERRING_BACKEND = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+DEFERRING_BACKEND = {"default": {"BACKEND": DUMMY_BACKEND}}
 
 
 @pytest.fixture

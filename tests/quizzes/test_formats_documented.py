@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from django.utils import translation
 
+from courses.compat import READS_MARKDOWN
 from quizzes.formats import export, parse
 from quizzes.keys import key_from_snapshot
 from quizzes.scoring import score_question
@@ -58,8 +59,10 @@ def test_comments_are_not_questions(gift):
 
 
 def test_a_description_is_noted_at_its_line_and_not_imported(gift):
-    assert [note.line for note in gift.notes] == [90]
-    assert "description" in gift.notes[0].message
+    # Wagtail 7.4 reads no Markdown: line 73's is kept as plain text, and a note says so.
+    markdown = [] if READS_MARKDOWN else [73]
+    assert [note.line for note in gift.notes] == [*markdown, 90]
+    assert "description" in gift.notes[-1].message
     assert not any("Phần sau" in q.text for q in gift.questions)
 
 
