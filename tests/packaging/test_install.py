@@ -294,6 +294,7 @@ def take_the_course(page: Page, *, log: Path, tmp_path: Path) -> bytes:
     page.get_by_label("Tỉnh/thành phố").select_option(label="Phú Thọ")
     page.get_by_label("Mật khẩu", exact=True).fill(DELEGATE_PASSWORD)
     page.get_by_label("Nhập lại mật khẩu").fill(DELEGATE_PASSWORD)
+    page.get_by_label("Tôi đã đọc thông báo về bảo vệ dữ liệu cá nhân").check()
     page.get_by_role("main").get_by_role("button", name="Đăng ký").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Kiểm tra email của bạn")
     assert_styled_in_vietnamese(page)
