@@ -36,7 +36,7 @@ from courses.exceptions import SignupAlreadyConfirmed, SignupLinkInvalid
 from courses.forms import PasswordLinkForm
 from courses.models import Province, SignupRequest
 from courses.privacy import services as privacy
-from courses.roster_services import set_password_url
+from courses.roster.services import set_password_url
 from courses.text import nfc
 
 logger = logging.getLogger(__name__)

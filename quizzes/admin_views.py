@@ -1,8 +1,6 @@
 """Trainers' quiz screens: an attempt's answers with the key, essay grading, regrading,
 and the responses export."""
 
-import io
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, HttpResponseRedirect
@@ -11,11 +9,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 
 from courses.exceptions import LMSError
 from courses.redirects import safe_next_url
-from courses.spreadsheets import csv_text
+from courses.spreadsheets import XLSX_CONTENT_TYPE, csv_text, xlsx_bytes
 from quizzes import selectors, services
 from quizzes.admin_forms import GradeForm
 from quizzes.keys import public_view
@@ -207,15 +204,8 @@ def responses_export(request, quiz_id: int, fmt: str):
         rows.append(row)
     filename = f"responses-{slugify(quiz.slug)}"
     if fmt == "xlsx":
-        workbook = Workbook(write_only=True)
-        sheet = workbook.create_sheet(title=_("Responses")[:31])  # Excel: 31 characters
-        for row in rows:
-            sheet.append([_excel_safe(cell) for cell in row])
-        output = io.BytesIO()
-        workbook.save(output)
         response = HttpResponse(
-            output.getvalue(),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            xlsx_bytes([(_("Responses"), header, rows[1:])]), content_type=XLSX_CONTENT_TYPE
         )
         response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
         return response
@@ -226,8 +216,3 @@ def responses_export(request, quiz_id: int, fmt: str):
     response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
     return response
 
-
-def _excel_safe(value):
-    if isinstance(value, str) and value.startswith("="):
-        return "'" + value
-    return value

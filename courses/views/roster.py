@@ -23,12 +23,13 @@ from wagtail.admin import messages
 from wagtail.admin.admin_url_finder import AdminURLFinder
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
-from courses import roster, roster_services, uploads
+from courses import roster, uploads
 from courses.admin_steps import PermissionRequiredMixin, SessionStore
 from courses.compat import permission_policy_for
 from courses.conf import lms_settings
 from courses.models import Cohort
 from courses.roster import RowStatus
+from courses.roster import services as roster_services
 from courses.sites import site_root_url
 from courses.spreadsheets import csv_text
 

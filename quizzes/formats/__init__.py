@@ -3,10 +3,11 @@
 Reading a file gives a ``ParseResult``: the questions found, each with the line (GIFT, Aiken) or
 row (Excel) it starts on, and every problem as a ``ParseError`` with its line or row and a
 translated message. A file that cannot be read at all raises ``QuestionFileError``: the bytes
-go through ``courses.uploads`` first (size, the workbook's ZIP limits, the text encoding), and
-its refusals become ``QuestionFileError``s with the same message. Every question is checked
-with ``quizzes.keys.validate_snapshot``, the validation the admin and the API share. Nothing
-here touches the database: ``quizzes.importing`` decides what is written.
+go through ``courses.uploads`` (size) and ``courses.spreadsheets.reader`` (the workbook's ZIP
+limits, the text encoding) first, and their refusals become ``QuestionFileError``s with the
+same message. Every question is checked with ``quizzes.keys.validate_snapshot``, the validation
+the admin and the API share. Nothing here touches the database: ``quizzes.importing`` decides
+what is written.
 
 Writing takes question snapshots (``quizzes.services.versions.snapshot_of`` plus a
 ``"category"`` name) and gives an ``Export``: the file's bytes and the questions the format
@@ -198,7 +199,7 @@ def parse(
         return reader(data, max_questions=max_questions)
     except QuestionFileError:
         raise
-    except uploads.UploadError as error:  # the file itself (see ``courses.uploads``)
+    except uploads.UploadError as error:  # the file itself (``courses.spreadsheets.reader``)
         raise QuestionFileError(error.message) from error
 
 

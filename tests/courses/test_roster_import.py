@@ -17,8 +17,9 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.html import escape
 
-from courses import roster, roster_services, services
+from courses import roster, services
 from courses.models import DelegateProfile, Enrollment
+from courses.roster import services as roster_services
 from tests import factories, files
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.courses.roster_urls")]

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from courses.uploads import decode_text
+from courses.spreadsheets import decode_text
 from quizzes.formats import (
     ParsedQuestion,
     ParseError,

@@ -1,33 +1,28 @@
-"""Delegate rosters: read an organiser's XLSX or CSV list and check every row.
+"""Delegate rosters, read: an organiser's XLSX or CSV list as a table of raw rows.
 
-Plain functions, no database: the caller passes the province lookup in (see
-``build_province_index``) and the service layer decides what each valid row means for
-existing accounts (see ``classify``).
+The file is read by ``courses.spreadsheets.reader``; this finds the header row among the first
+rows (a title may sit above it), maps the headings organisers write to the columns, and stops
+at the signature block under the table. Plain functions, no database.
 """
 
-import io
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
+from typing import Any, Literal
 
-import openpyxl
-from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
-from openpyxl.styles import Font
 
 from courses import uploads
-from courses.spreadsheets import csv_text
-from courses.text import collapse_spaces, match_key, nfc, strip_diacritics
+from courses.spreadsheets import reader
+from courses.spreadsheets.writer import csv_text, xlsx_bytes
+from courses.text import collapse_spaces, match_key, strip_diacritics
 
-# Lengths of the fields the rows end up in (DelegateProfile; the email is also the username).
-MAX_LENGTHS = {"full_name": 150, "organisation": 200, "position": 150, "email": 150}
 # Columns beyond this are never read; rows above this may hold a title before the header.
 MAX_COLUMNS = 40
 HEADER_SEARCH_ROWS = 10
+TEMPLATE_WIDTHS = (28, 36, 18, 18, 32)
 
 
 class Column(StrEnum):
@@ -105,37 +100,10 @@ TABLE_END_STARTS = (
 )
 # "Hà Nội, ngày 15 tháng 11 năm 2024", also with the date left blank to be written by hand.
 PLACE_AND_DATE = re.compile(r"\bngay\b.*\bthang\b.*\bnam\b")
-# Administrative prefixes written before a province's name ("Tỉnh Phú Thọ", "TP. Huế").
-PROVINCE_PREFIXES = ("thanh pho ", "tinh ", "tp ")
 
 
 class RosterFileError(uploads.UploadError):
     """The file as a whole cannot be imported. ``message`` is translated, for the admin."""
-
-
-class RowStatus(StrEnum):
-    NEW = "new"  # an account is created and enrolled
-    EXISTING = "existing"  # an existing account is enrolled; its profile is left alone
-    ENROLLED = "enrolled"  # already in this cohort: skipped
-    OTHER_COHORT = "other_cohort"  # in another cohort of the same course: skipped
-    ERROR = "error"
-
-
-STATUS_LABELS = {
-    RowStatus.NEW: gettext_lazy("New account"),
-    RowStatus.EXISTING: gettext_lazy("Existing account"),
-    RowStatus.ENROLLED: gettext_lazy("Already enrolled"),
-    RowStatus.OTHER_COHORT: gettext_lazy("In another cohort"),
-    RowStatus.ERROR: gettext_lazy("Error"),
-}
-ENROLLING = frozenset({RowStatus.NEW, RowStatus.EXISTING})
-
-
-@dataclass(frozen=True, slots=True)
-class ProvinceMatch:
-    province_id: int
-    name: str
-    former_name: str = ""  # set when the roster used a pre-2025 unit's name
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,25 +141,6 @@ class RawRow:
 
 
 @dataclass(frozen=True, slots=True)
-class RosterRow:
-    """A row after validation: cleaned values, the matched province, errors and notes."""
-
-    number: int
-    full_name: str
-    organisation: str
-    position: str
-    province_text: str
-    email: str
-    province: ProvinceMatch | None
-    errors: tuple[str, ...] = ()
-    notes: tuple[str, ...] = ()
-
-    @property
-    def is_valid(self) -> bool:
-        return not self.errors
-
-
-@dataclass(frozen=True, slots=True)
 class TableEnd:
     """The row that ended the table (a signature block or a note), and its first text."""
 
@@ -218,17 +167,6 @@ def heading_key(value: str) -> str:
     return " ".join(re.split(r"[\W_]+", strip_diacritics(match_key(value)))).strip()
 
 
-def province_key(value: str) -> str:
-    return heading_key(value)
-
-
-def _without_prefix(key: str) -> str:
-    for prefix in PROVINCE_PREFIXES:
-        if key.startswith(prefix) and len(key) > len(prefix):
-            return key[len(prefix) :]
-    return key
-
-
 HEADER_INDEX: dict[str, Column] = {
     heading_key(alias): column for column, aliases in HEADER_ALIASES.items() for alias in aliases
 }
@@ -242,44 +180,6 @@ def template_example() -> list[str]:
     return [TEMPLATE_EXAMPLE[column] for column in Column]
 
 
-# Provinces
-
-
-def build_province_index(
-    current: Iterable[tuple[int, str]], former: Iterable[tuple[str, int]]
-) -> dict[str, ProvinceMatch]:
-    """Map province keys to today's provinces.
-
-    ``current`` holds ``(id, name)`` of today's provinces, ``former`` ``(name, successor_id)``
-    of the units they replaced. A current name wins over a former one with the same key.
-    """
-    index: dict[str, ProvinceMatch] = {}
-    names: dict[int, str] = {}
-    for province_id, name in current:
-        names[province_id] = name
-        match = ProvinceMatch(province_id=province_id, name=name)
-        key = province_key(name)
-        index[key] = match
-        index.setdefault(_without_prefix(key), match)
-    for name, successor_id in former:
-        if successor_id not in names:
-            continue
-        key = province_key(name)
-        if key in index:
-            continue
-        match = ProvinceMatch(province_id=successor_id, name=names[successor_id], former_name=name)
-        index[key] = match
-        index.setdefault(_without_prefix(key), match)
-    return index
-
-
-def match_province(value: str, index: Mapping[str, ProvinceMatch]) -> ProvinceMatch | None:
-    key = province_key(value)
-    if not key:
-        return None
-    return index.get(key) or index.get(_without_prefix(key))
-
-
 # Reading files
 
 
@@ -288,16 +188,13 @@ def read_roster(data: bytes, filename: str, *, max_rows: int, max_bytes: int) ->
     try:
         uploads.check_size(data, max_bytes=max_bytes)
         extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
-        if extension == "xlsx":
-            lines = _xlsx_lines(data)
-        elif extension == "csv":
-            lines = _csv_lines(data)
-        elif extension in {"xls", "ods", "numbers"}:
+        if extension in {"xls", "ods", "numbers"}:
             raise RosterFileError(
                 _("This spreadsheet format cannot be read. Save it as an Excel workbook (.xlsx).")
             )
-        else:
+        if extension not in {"xlsx", "csv"}:
             raise RosterFileError(_("Upload an Excel workbook (.xlsx) or a CSV file (.csv)."))
+        lines = _lines(data, kind=extension)
         try:
             return _table(lines, filename=filename, max_rows=max_rows)
         finally:
@@ -308,27 +205,21 @@ def read_roster(data: bytes, filename: str, *, max_rows: int, max_bytes: int) ->
         raise RosterFileError(error.message) from error
 
 
-def _xlsx_lines(data: bytes) -> Iterator[list[str]]:
-    rows = uploads.workbook_rows(data, max_columns=MAX_COLUMNS)
+def _lines(data: bytes, *, kind: Literal["xlsx", "csv"]) -> Iterator[list[str]]:
     try:
-        for values in rows:
-            yield [collapse_spaces(value) for value in values]
-    finally:
-        rows.close()
-
-
-def _csv_lines(data: bytes) -> Iterator[list[str]]:
-    try:
-        text = uploads.decode_text(data)
-    except uploads.UndecodableText as error:
+        rows = reader.read_rows(data, kind=kind, max_columns=MAX_COLUMNS)
+    except reader.UndecodableText as error:
         raise RosterFileError(
             _(
                 "This CSV file is not in UTF-8. In Excel choose “Save as” and the type "
                 "“CSV UTF-8 (Comma delimited)”, or upload the .xlsx file itself."
             )
         ) from error
-    for values in uploads.csv_rows(text, max_columns=MAX_COLUMNS):
-        yield [collapse_spaces(value) for value in values]
+    try:
+        for values in rows:
+            yield [collapse_spaces(value) for value in values]
+    finally:
+        rows.close()
 
 
 def _find_header(lines: Iterator[list[str]]) -> tuple[int, list[str], dict[Column, int]]:
@@ -416,145 +307,15 @@ def _table(lines: Iterator[list[str]], *, filename: str, max_rows: int) -> Roste
     return RosterTable(filename=filename, rows=tuple(rows), ignored_headings=ignored, end=end)
 
 
-# Validating rows
-
-
-def validate_rows(
-    rows: Iterable[RawRow], *, provinces: Mapping[str, ProvinceMatch]
-) -> list[RosterRow]:
-    """Clean and check each row; a repeated email is an error on every later occurrence."""
-    first_seen: dict[str, int] = {}
-    result = []
-    for raw in rows:
-        row = validate_row(raw, provinces=provinces)
-        if row.email and "@" in row.email:
-            seen = first_seen.setdefault(row.email, row.number)
-            if seen != row.number:
-                message = _("The email %(email)s is already in row %(row)d.") % {
-                    "email": row.email,
-                    "row": seen,
-                }
-                row = RosterRow(**{**_fields(row), "errors": (*row.errors, message)})
-        result.append(row)
-    return result
-
-
-def _fields(row: RosterRow) -> dict[str, Any]:
-    return {name: getattr(row, name) for name in RosterRow.__dataclass_fields__}
-
-
-def validate_row(raw: RawRow, *, provinces: Mapping[str, ProvinceMatch]) -> RosterRow:
-    errors: list[str] = []
-    notes: list[str] = []
-    full_name = collapse_spaces(raw.full_name)
-    organisation = collapse_spaces(raw.organisation)
-    position = collapse_spaces(raw.position)
-    province_text = collapse_spaces(raw.province)
-    email = nfc(raw.email).lower()
-    if email.startswith("mailto:"):
-        email = email.removeprefix("mailto:")
-
-    if not full_name:
-        errors.append(_("The full name is missing."))
-    if not organisation:
-        errors.append(_("The organisation is missing."))
-    for name, value, label in (
-        ("full_name", full_name, COLUMN_LABELS[Column.FULL_NAME]),
-        ("organisation", organisation, COLUMN_LABELS[Column.ORGANISATION]),
-        ("position", position, COLUMN_LABELS[Column.POSITION]),
-    ):
-        if len(value) > MAX_LENGTHS[name]:
-            errors.append(
-                _("%(field)s is longer than %(limit)d characters.")
-                % {"field": label, "limit": MAX_LENGTHS[name]}
-            )
-
-    if not email:
-        errors.append(_("The email is missing."))
-    elif len(email) > MAX_LENGTHS["email"]:
-        errors.append(
-            _("The email is longer than %(limit)d characters.") % {"limit": MAX_LENGTHS["email"]}
-        )
-    else:
-        try:
-            validate_email(email)
-        except ValidationError:
-            errors.append(_("“%(email)s” is not a valid email address.") % {"email": email})
-
-    province = None
-    if not province_text:
-        errors.append(_("The province is missing."))
-    else:
-        province = match_province(province_text, provinces)
-        if province is None:
-            errors.append(
-                _(
-                    "The province “%(province)s” is unknown. Use one of today's 34 provinces "
-                    "and cities, or a former province's name."
-                )
-                % {"province": province_text}
-            )
-        elif province.former_name:
-            notes.append(
-                _("The former province %(former)s is now part of %(province)s.")
-                % {"former": province.former_name, "province": province.name}
-            )
-
-    return RosterRow(
-        number=raw.number,
-        full_name=full_name,
-        organisation=organisation,
-        position=position,
-        province_text=province_text,
-        email=email,
-        province=province,
-        errors=tuple(errors),
-        notes=tuple(notes),
-    )
-
-
-# What a valid row means, given what the database already holds
-
-
-def classify(
-    row: RosterRow,
-    *,
-    has_account: bool,
-    enrolled: bool,
-    enrolled_cohort_id: int | None,
-    cohort_id: int,
-) -> RowStatus:
-    """``enrolled``: the account has an enrolment in the cohort's course, in
-    ``enrolled_cohort_id`` (``None`` when it enrolled on its own, outside any cohort)."""
-    if row.errors:
-        return RowStatus.ERROR
-    if not has_account:
-        return RowStatus.NEW
-    if not enrolled or enrolled_cohort_id is None:
-        return RowStatus.EXISTING
-    if enrolled_cohort_id == cohort_id:
-        return RowStatus.ENROLLED
-    return RowStatus.OTHER_COHORT
-
-
 # The downloadable template
 
 
 def template_xlsx() -> bytes:
     """A workbook with the Vietnamese header row and one example row."""
-    workbook = openpyxl.Workbook()
-    sheet = workbook.active
-    sheet.title = _("Delegates")[:31]
-    sheet.append(template_headings())
-    sheet.append(template_example())
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for letter, width in zip("ABCDE", (28, 36, 18, 18, 32), strict=True):
-        sheet.column_dimensions[letter].width = width
-    sheet.freeze_panes = "A2"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return xlsx_bytes(
+        [(_("Delegates"), template_headings(), [template_example()])],
+        column_widths=TEMPLATE_WIDTHS,
+    )
 
 
 def template_csv() -> bytes:

@@ -1,7 +1,8 @@
 """Roster import against the database: the province lookup, the plan shown in the preview,
 the all-or-nothing import and the set-password invitations that follow it.
 
-Parsing and row checks are pure and live in ``courses.roster``.
+Reading the file (``courses.roster.table``) and checking its rows (``courses.roster.rows``) are
+pure.
 """
 
 import logging
@@ -26,10 +27,11 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext_lazy as _
 
-from courses import exceptions, roster, services
+from courses import exceptions, services
 from courses.compat import send_messages, task
 from courses.models import Cohort, DelegateProfile, Enrollment, FormerProvince, Province
-from courses.roster import ProvinceMatch, RosterRow, RowStatus
+from courses.roster import rows as roster
+from courses.roster.rows import ProvinceMatch, RosterRow, RowStatus
 
 logger = logging.getLogger(__name__)
 
