@@ -1,9 +1,10 @@
 """Spreadsheets in and out: the one reader (``reader``: uploaded CSV, text and XLSX files, with
 encoding detection and the workbook limits), the one writer (``writer``: CSV with a byte order
 mark and XLSX with a bold header, formulas neutralised, streamed row by row) and Wagtail's
-exports through that writer (``exports``). The names other modules use are re-exported here."""
+exports through that writer (``exports``). The names other modules use are re-exported here;
+``ExcelFriendlyExportMixin`` on first use, so that the reader and the writer import without
+Wagtail's admin (and its models) loaded."""
 
-from courses.spreadsheets.exports import ExcelFriendlyExportMixin
 from courses.spreadsheets.reader import (
     DEFAULT_LIMITS,
     UndecodableText,
@@ -58,3 +59,11 @@ __all__ = [
     "xlsx_chunks",
     "xlsx_file",
 ]
+
+
+def __getattr__(name: str):
+    if name == "ExcelFriendlyExportMixin":
+        from courses.spreadsheets.exports import ExcelFriendlyExportMixin
+
+        return ExcelFriendlyExportMixin
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

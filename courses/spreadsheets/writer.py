@@ -32,6 +32,7 @@ from typing import IO, Any
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
@@ -107,13 +108,35 @@ def keep_as_text(cell) -> None:
         cell.data_type = "s"
 
 
-def xlsx_cell(sheet, value: Any, *, datetime_format: str | None = None) -> WriteOnlyCell:
-    """A write-only cell of ``value``, neutralised (see ``neutralise_formula``)."""
-    cell = WriteOnlyCell(sheet, neutralise_formula(cell_value(value)))
+def xlsx_value(value: Any) -> Any:
+    """What the writer puts in an XLSX cell for ``value``: see ``cell_value``; text neutralised
+    (see ``neutralise_formula``: openpyxl never sees a formula) and without the control
+    characters XML cannot hold (openpyxl would refuse the whole workbook)."""
+    value = cell_value(value)
+    if isinstance(value, str):
+        return neutralise_formula(ILLEGAL_CHARACTERS_RE.sub("", value))
+    return value
+
+
+def xlsx_cell(sheet, value: Any, **style: Any) -> WriteOnlyCell:
+    """A write-only cell of ``value`` (see ``xlsx_value``) with ``style`` (``font=``,
+    ``number_format=``...)."""
+    cell = WriteOnlyCell(sheet, xlsx_value(value))
     keep_as_text(cell)
-    if datetime_format and isinstance(cell.value, datetime.datetime):
-        cell.number_format = datetime_format
+    for name, setting in style.items():
+        setattr(cell, name, setting)
     return cell
+
+
+def _row(sheet, values: Iterable[Any], datetime_format: str | None) -> list[Any]:
+    """Plain values, which openpyxl writes fastest; a styled cell only for a date and time."""
+    row = []
+    for value in values:
+        value = xlsx_value(value)
+        if datetime_format and isinstance(value, datetime.datetime):
+            value = xlsx_cell(sheet, value, number_format=datetime_format)
+        row.append(value)
+    return row
 
 
 def write_xlsx(
@@ -132,16 +155,9 @@ def write_xlsx(
         sheet.freeze_panes = "A2"
         for number, width in enumerate(column_widths, start=1):
             sheet.column_dimensions[get_column_letter(number)].width = width
-        heading = []
-        for name in header:
-            cell = xlsx_cell(sheet, str(name))
-            cell.font = bold
-            heading.append(cell)
-        sheet.append(heading)
+        sheet.append([xlsx_cell(sheet, str(name), font=bold) for name in header])
         for row in rows:
-            sheet.append(
-                [xlsx_cell(sheet, value, datetime_format=datetime_format) for value in row]
-            )
+            sheet.append(_row(sheet, row, datetime_format))
     workbook.save(output)
 
 

@@ -282,3 +282,41 @@ def test_any_damaged_workbook_is_read_or_refused(data):
 
 def test_the_malformed_workbooks_are_the_ones_named():
     assert tuple(files.malformed_workbooks(GOOD)) == files.MALFORMED
+
+
+# read_rows: either kind, the same limits and refusals
+
+
+def test_read_rows_reads_either_kind_as_rows_of_text():
+    csv_data = "Họ và tên,Email\nNguyễn Thị Hồng,hong@example.vn\n".encode("utf-16")
+
+    assert list(reader.read_rows(csv_data, kind="csv", max_columns=5)) == ROWS
+    assert [row[:2] for row in reader.read_rows(GOOD, kind="xlsx", max_columns=5)] == ROWS
+
+
+def test_read_rows_applies_the_workbook_limits():
+    with pytest.raises(UploadError, match="more than 2 parts"):
+        list(reader.read_rows(GOOD, kind="xlsx", max_columns=5, limits=WorkbookLimits(max_parts=2)))
+
+
+@pytest.mark.parametrize(
+    ("data", "kind", "message"),
+    [
+        (b"not a zip at all", "xlsx", "not an Excel workbook"),
+        (files.OLE2, "xlsx", "Excel 97-2003 workbook"),
+        (GOOD, "csv", "not a text file"),
+        ("Họ và tên\n".encode() + b"\x81\n", "csv", "Save the file with the encoding “UTF-8”"),
+    ],
+)
+def test_read_rows_refuses_what_it_cannot_read_with_a_translated_message(data, kind, message):
+    with pytest.raises(UploadError, match=message):
+        list(reader.read_rows(data, kind=kind, max_columns=5))
+    with translation.override("vi"), pytest.raises(UploadError) as refused:
+        list(reader.read_rows(data, kind=kind, max_columns=5))
+    assert refused.value.message != _english(data, kind)
+
+
+def _english(data: bytes, kind: str) -> str:
+    with pytest.raises(UploadError) as refused:
+        list(reader.read_rows(data, kind=kind, max_columns=5))
+    return refused.value.message
