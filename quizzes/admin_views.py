@@ -215,4 +215,3 @@ def responses_export(request, quiz_id: int, fmt: str):
     response = HttpResponse(text, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
     return response
-
