@@ -1,5 +1,6 @@
 """A certificate keeps the facts of its issue: later edits to the delegate, the course or the
-template change neither its record nor its PDF (docs/decisions/0015-certificates-as-snapshots.md)."""
+template change neither its record nor its PDF
+(docs/decisions/0015-certificates-as-snapshots.md)."""
 
 import datetime
 
