@@ -153,17 +153,6 @@ class CertificateFilterSet(WagtailFilterSet):
         model = Certificate
         fields = ["course", "cohort", "province", "organisation", "issued", "status"]
 
-    # The query parameters of these filters; the bulk ZIP download reads the same ones.
-    PARAMETERS = (
-        "course",
-        "cohort",
-        "province",
-        "organisation",
-        "issued_from",
-        "issued_to",
-        "status",
-    )
-
     def filter_organisation(self, queryset, name, value):
         return organisation_contains(queryset, value)
 

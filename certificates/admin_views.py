@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.functional import cached_property
@@ -27,6 +26,7 @@ from certificates.admin_forms import (
     IssueCertificateForm,
     ReasonForm,
 )
+from certificates.downloads import pdf_response
 from certificates.models import Certificate
 from courses import selectors as course_selectors
 from courses.admin_views import STATUS_LABELS, ProgressColumn
@@ -61,14 +61,7 @@ class CertificateDownloadView(PermissionRequiredMixin, View):
     """The issued PDF, for HR; the download is recorded with who made it."""
 
     def get(self, request, pk: int):
-        certificate = get_object_or_404(Certificate, pk=pk)
-        services.record_download(certificate=certificate, actor=request.user)
-        return FileResponse(
-            certificate.pdf.open("rb"),
-            as_attachment=True,
-            filename=f"{certificate.serial}.pdf",
-            content_type="application/pdf",
-        )
+        return pdf_response(get_object_or_404(Certificate, pk=pk), actor=request.user)
 
 
 class CertificateFormView(PermissionRequiredMixin, WagtailAdminTemplateMixin, FormView):

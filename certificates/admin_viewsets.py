@@ -3,7 +3,6 @@ certificates (a read-only record with inspect and exports) and the completion re
 under one "Certificates" menu."""
 
 from django.db.models import Q
-from django.http import QueryDict
 from django.shortcuts import get_object_or_404
 from django.urls import NoReverseMatch, path, reverse
 from django.utils import formats
@@ -23,6 +22,7 @@ from certificates import admin_views, exports
 from certificates.admin_forms import PRESETS, CertificateFilterSet, CertificateTemplateForm
 from certificates.admin_signers import CertificateSignerViewSet
 from certificates.conf import verification_url
+from certificates.filters import filter_querystring
 from certificates.models import Certificate, CertificateTemplate
 from courses.admin_inspect import LocalTimeInspectView
 from courses.admin_scope import ScopedChooserViewSet, ScopedViewSetMixin
@@ -115,12 +115,7 @@ class CertificateIndexView(ExcelFriendlyExportMixin, generic.IndexView):
     @cached_property
     def filter_querystring(self) -> str:
         """The filters only (no search, ordering or page), for the bulk download."""
-        params = QueryDict(mutable=True)
-        for name in CertificateFilterSet.PARAMETERS:
-            values = [value for value in self.request.GET.getlist(name) if value]
-            if values:
-                params.setlist(name, values)
-        return params.urlencode()
+        return filter_querystring(self.request.GET)
 
     @cached_property
     def header_buttons(self):

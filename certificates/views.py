@@ -1,12 +1,13 @@
 """Delegates' certificates and the public verification page."""
 
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
-from certificates import selectors, services, signature_check
+from certificates import selectors, signature_check
+from certificates.downloads import pdf_response
 from certificates.forms import MAX_PDF_BYTES, VerifyCodeForm, VerifyFileForm
 from certificates.ratelimit import allow
 from courses import uploads
@@ -39,13 +40,7 @@ def download(request, certificate_id: int):
     certificate = certificate.first()
     if certificate is None:
         raise Http404
-    services.record_download(certificate=certificate, actor=request.user)
-    return FileResponse(
-        certificate.pdf.open("rb"),
-        as_attachment=True,
-        filename=f"{certificate.serial}.pdf",
-        content_type="application/pdf",
-    )
+    return pdf_response(certificate, actor=request.user)
 
 
 def _limited(request):

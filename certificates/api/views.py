@@ -6,7 +6,6 @@ Each endpoint calls what the HTML views call (``certificates.selectors``, ``serv
 Files (PDF, CSV, XLSX, ZIP) are served whatever the Accept header says; errors are JSON.
 """
 
-from django.http import FileResponse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_filters.utils import translate_validation
@@ -18,7 +17,7 @@ from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
-from certificates import exports, selectors, services, tasks
+from certificates import exports, selectors, tasks
 from certificates.api import serializers
 from certificates.api.errors import ZipExpired, ZipNotReady, described
 from certificates.api.filters import (
@@ -30,6 +29,7 @@ from certificates.api.filters import (
 )
 from certificates.api.permissions import ViewsCertificates
 from certificates.bulk import BulkDownloadError
+from certificates.downloads import pdf_response
 from certificates.exceptions import FileTooLarge
 from certificates.filters import InvalidFilter
 from certificates.forms import MAX_PDF_BYTES, VerifyCodeForm, VerifyFileForm
@@ -69,15 +69,6 @@ def file_download(**kwargs):
         methods=["get"],
         content_negotiation_class=FileNegotiation,
         **kwargs,
-    )
-
-
-def pdf_response(certificate: Certificate, *, actor) -> FileResponse:
-    """The issued PDF, recorded in the certificate's history as downloaded by ``actor``."""
-    handle = certificate.pdf.open("rb")
-    services.record_download(certificate=certificate, actor=actor)
-    return FileResponse(
-        handle, as_attachment=True, filename=f"{certificate.serial}.pdf", content_type=PDF
     )
 
 

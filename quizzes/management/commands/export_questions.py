@@ -8,6 +8,7 @@ from django.utils.translation import ngettext
 
 from quizzes import importing
 from quizzes.formats import Format, nfc
+from quizzes.management.banks import bank_of
 
 
 class Command(BaseCommand):
@@ -31,12 +32,7 @@ class Command(BaseCommand):
         parser.add_argument("-o", "--output", type=Path, required=True, help="File to write.")
 
     def handle(self, *args, category: str, fmt: str, output: Path, **options):
-        try:
-            course_id = importing.bank_by_code(options.get("course"))
-        except LookupError:
-            raise CommandError(
-                _("No course has the code “%(code)s”.") % {"code": options["course"]}
-            ) from None
+        course_id = bank_of(options.get("course"))
         found = (
             importing.bank_categories(course_id)
             .filter(name=" ".join(nfc(category).split()))

@@ -8,6 +8,7 @@ from django.utils.translation import ngettext
 
 from quizzes import formats, importing
 from quizzes.formats import Format, QuestionFileError
+from quizzes.management.banks import bank_of
 
 
 class Command(BaseCommand):
@@ -53,12 +54,7 @@ class Command(BaseCommand):
                 data = handle.read(formats.MAX_BYTES + 1)
         except OSError as error:
             raise CommandError(f"{file}: {error.strerror}") from error
-        try:
-            course_id = importing.bank_by_code(options.get("course"))
-        except LookupError:
-            raise CommandError(
-                _("No course has the code “%(code)s”.") % {"code": options["course"]}
-            ) from None
+        course_id = bank_of(options.get("course"))
         arguments = {
             "data": data,
             "fmt": fmt,
