@@ -8,6 +8,7 @@ from wagtail.admin.menu import MenuItem
 from courses.admin_panels import MyCohortsPanel
 from courses.admin_views import CohortProgressView
 from courses.admin_viewsets import CohortViewSet, EnrollmentViewSet, ProvinceViewSetGroup
+from courses.byte_ranges import partial_document_response
 from courses.compat import APIToken, register_permission_policy
 from courses.models import Cohort, Enrollment
 from courses.permissions import (
@@ -108,3 +109,9 @@ def hide_site_wide_reports(request, menu_items):
 def hide_other_courses_drafts(pages, request):
     # Linking to another course's live pages is fine; its drafts are its trainers' business.
     return scope_page_choices(pages, request.user)
+
+
+# After Wagtail's own check of the document's view restrictions (order 0).
+@hooks.register("before_serve_document", order=100)
+def serve_byte_ranges(document, request):
+    return partial_document_response(document, request)

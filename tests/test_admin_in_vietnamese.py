@@ -4,10 +4,12 @@ catalogues (StreamField's controls, the block picker, the rich-text placeholder.
 
 import json
 import re
+from datetime import timedelta
 
 import polib
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from tests import factories
 from tests.quizzes import factories as qf
@@ -48,7 +50,10 @@ ENGLISH_IN_PAGES = [
     "Choose a question",
     "Add questions from the bank",
     "Essays to grade",
+    "Moderators approval",  # Wagtail's default workflow: "Submit to Moderators approval"
 ]
+# Django's durations, as Wagtail shows them ("0 minutes trước", "3 days ago").
+ENGLISH_DURATION = re.compile(r"\d+\s(?:minute|hour|day|week|month|year)s?\b")
 
 
 def catalogue(client, url_name: str) -> dict:
@@ -63,7 +68,13 @@ def screens(db):
     module = course.get_children().first()
     question = qf.question("single")
     quiz = qf.quiz(course, questions=[question])
+    # Edited three days ago: the listings say how long ago.
+    type(module).objects.filter(pk=module.pk).update(
+        latest_revision_created_at=timezone.now() - timedelta(days=3)
+    )
     return [
+        reverse("wagtailadmin_home"),
+        reverse("wagtailadmin_explore", args=[course.pk]),
         reverse("wagtailadmin_pages:edit", args=[module.pk]),
         reverse("wagtailadmin_pages:edit", args=[quiz.pk]),
         reverse("wagtailadmin_pages:add", args=["courses", "modulepage", course.pk]),
@@ -98,9 +109,24 @@ def test_the_trainers_screens_show_no_known_english_string(admin_client, screens
         assert response.status_code == 200, url
         html = response.content.decode()
         english = [text for text in ENGLISH_IN_PAGES if text in html]
+        english += ENGLISH_DURATION.findall(html)
+        if "gravatar" in html.lower():  # no avatars from outside on an offline network
+            english.append("gravatar")
         if english:
             found[url] = english
     assert found == {}
+
+
+def test_how_long_ago_a_page_was_edited_reads_in_vietnamese(admin_client, screens):
+    explorer = screens[1]
+    html = admin_client.get(explorer).content.decode()
+    assert "3\xa0ngày trước" in html
+
+
+def test_the_page_editor_offers_the_default_workflow_by_its_vietnamese_name(admin_client, screens):
+    editor = next(url for url in screens if url.endswith("/edit/"))
+    html = admin_client.get(editor).content.decode()
+    assert "Phê duyệt của người kiểm duyệt" in html
 
 
 @pytest.mark.django_db(False)

@@ -1,13 +1,18 @@
 """Wagtail's admin in Vietnamese: ``courses.wagtail_vi`` translates what Wagtail's own Vietnamese
-catalogue leaves in English, and nothing else, without the host's ``LOCALE_PATHS``."""
+catalogue (and Django's, for the few Django messages the admin shows) leaves in English, and
+nothing else, without the host's ``LOCALE_PATHS``."""
 
 import glob
+from datetime import timedelta
 from pathlib import Path
 
+import django
 import polib
 import pytest
 import wagtail
 from django.urls import reverse
+from django.utils import timezone, translation
+from wagtail.admin.templatetags.wagtailadmin_tags import timesince_simple
 
 from tests import factories
 from tests.test_translations import (
@@ -20,6 +25,7 @@ from tests.test_translations import (
 
 OURS = WAGTAIL_SUPPLEMENT
 WAGTAIL = Path(wagtail.__file__).parent
+DJANGO = Path(django.__file__).parent
 
 
 def keys(path) -> set[tuple]:
@@ -30,6 +36,15 @@ def wagtail_catalogues(language: str) -> list[str]:
     return glob.glob(
         str(WAGTAIL / "**" / "locale" / language / "LC_MESSAGES" / "django.po"), recursive=True
     )
+
+
+def django_catalogue(language: str) -> str:
+    """Django's own messages (``django/conf/locale``), some of which the admin shows."""
+    return str(DJANGO / "conf" / "locale" / language / "LC_MESSAGES" / "django.po")
+
+
+def translated(path: str) -> set[tuple]:
+    return {(e.msgctxt, e.msgid) for e in polib.pofile(path) if e.translated() and not e.obsolete}
 
 
 @pytest.fixture(scope="module")
@@ -57,18 +72,18 @@ def test_every_message_is_translated_with_its_placeholders(entries):
 def test_it_only_translates_messages_wagtail_has(entries):
     """After a Wagtail upgrade: drop what Wagtail no longer has."""
     wagtail_messages = set().union(*(keys(path) for path in wagtail_catalogues("en")))
+    wagtail_messages |= keys(django_catalogue("en"))
     ours = {(e.msgctxt, e.msgid) for e in entries}
     assert sorted(ours - wagtail_messages, key=str) == []
 
 
 def test_it_only_translates_what_wagtail_leaves_in_english(entries):
-    """After a Wagtail upgrade: drop what Wagtail now translates itself."""
-    translated_by_wagtail = {
-        (e.msgctxt, e.msgid)
-        for path in wagtail_catalogues("vi")
-        for e in polib.pofile(path)
-        if e.translated() and not e.obsolete
-    }
+    """After a Wagtail upgrade: drop what Wagtail now translates itself. A message of Django's
+    alone is there only while Django's Vietnamese catalogue leaves it in English (the supplement
+    also words some Wagtail messages that Django translates otherwise, such as "Clear")."""
+    translated_by_wagtail = set().union(*(translated(path) for path in wagtail_catalogues("vi")))
+    wagtail_messages = set().union(*(keys(path) for path in wagtail_catalogues("en")))
+    translated_by_wagtail |= translated(django_catalogue("vi")) - wagtail_messages
     ours = {(e.msgctxt, e.msgid) for e in entries}
     assert sorted(ours & translated_by_wagtail, key=str) == []
 
@@ -87,3 +102,14 @@ def test_a_trainer_edits_a_page_in_vietnamese_without_locale_paths(admin_client,
     html = admin_client.get(reverse("wagtailadmin_pages:edit", args=[module.pk])).content.decode()
 
     assert "Save draft" not in html
+
+
+@pytest.mark.parametrize(
+    ("minutes_ago", "expected"),
+    [(0, "vừa xong"), (5, "5\xa0phút trước"), (60 * 26, "1\xa0ngày trước")],
+)
+def test_how_long_ago_reads_in_vietnamese(minutes_ago, expected):
+    """Django's Vietnamese catalogue has its durations under their former msgids ("%d minute"),
+    so Wagtail's "… ago" read "0 minutes trước"."""
+    with translation.override("vi"):
+        assert timesince_simple(timezone.now() - timedelta(minutes=minutes_ago)) == expected

@@ -1,10 +1,12 @@
 """Journey 1: a delegate, on a phone and in Vietnamese, from sign-up to a certificate.
 
 They sign up, join their cohort with its code (the next step is on the first screen), read every
-module, fail the quiz, pass it on the second attempt (reloading the page and losing the
-connection on the way, even while pressing "Next page", without losing an answer), and download a
-certificate that carries their name with every tone mark. Each screen is checked with axe and
-saved under artifacts/screenshots/test_delegate_journey/.
+module (the first one with every kind of content the demo's lessons have: an image with its
+Vietnamese description, a video served by the site with its poster and captions, a document to
+download, a quote and key facts), fail the quiz, pass it on the second attempt (reloading the
+page and losing the connection on the way, even while pressing "Next page", without losing an
+answer), and download a certificate that carries their name with every tone mark. Each screen
+is checked with axe and saved under artifacts/screenshots/test_delegate_journey/.
 """
 
 import io
@@ -18,6 +20,9 @@ import pytest
 from django.core import mail
 from playwright.sync_api import Page, expect
 
+from fixtures.content.modules import situation
+from fixtures.media import load_media, with_media
+from fixtures.report import DemoReport
 from tests import factories
 from tests.certificates import factories as certificate_factories
 from tests.quizzes import factories as quiz_factories
@@ -43,7 +48,7 @@ def conference(browser_site) -> Conference:
         browser_site.index, title="Thông tin đối ngoại về quyền con người", code="TTĐN-QCN"
     )
     modules = [
-        factories.module(course, title="Bài 1: Tình hình thế giới"),
+        factories.module(course, title="Bài 1: Tình hình thế giới", body=lesson_with_media()),
         factories.module(course, title="Bài 2: Đấu tranh phản bác"),
     ]
     quiz = quiz_factories.quiz(
@@ -70,6 +75,18 @@ def conference(browser_site) -> Conference:
     return Conference(course=course, modules=modules, quiz=quiz)
 
 
+MEDIA_BLOCKS = {"image", "uploaded_video", "download", "quote", "key_facts"}
+
+
+def lesson_with_media() -> list[dict]:
+    """A paragraph, then the demo's first lesson's image, video, document, quote and key facts."""
+    demo = with_media(situation.MODULE["body"], load_media(report=DemoReport()))
+    return [
+        {"type": "paragraph", "value": "<p>Quyền con người được bảo đảm.</p>"},
+        *(block for block in demo if block["type"] in MEDIA_BLOCKS),
+    ]
+
+
 def test_delegate_journey(phone_page: Page, conference, screenshots, axe, login, download_to):
     page = phone_page
 
@@ -80,7 +97,7 @@ def test_delegate_journey(phone_page: Page, conference, screenshots, axe, login,
     sign_up(page, conference, screen)
     join_cohort(page, screen)
     sign_out_and_back_in(page, login, screen)
-    read_every_module(page, conference, screen)
+    read_every_module(page, conference, screen, download_to)
     fail_the_quiz(page, conference, screen)
     pass_the_quiz(page, screen)
     certificate_pdf = collect_certificate(page, screen, download_to)
@@ -166,15 +183,56 @@ def sign_out_and_back_in(page: Page, login, screen) -> None:
     screen("my-training-started")
 
 
-def read_every_module(page: Page, conference: Conference, screen) -> None:
+def read_every_module(page: Page, conference: Conference, screen, download_to) -> None:
     page.get_by_role("link", name="Bắt đầu khóa học").click()
     for number, module in enumerate(conference.modules, start=1):
         expect(page.get_by_role("heading", level=1)).to_have_text(module.title)
         expect(page.get_by_text("Quyền con người được bảo đảm.")).to_be_visible()
+        if number == 1:
+            see_the_media(page, module, download_to)
         screen(f"module-{number}")
         page.get_by_role("button", name="Đánh dấu hoàn thành").click()
         # Marking a module complete moves on to the next item of the course.
         expect(page.get_by_role("status")).to_contain_text(module.title)
+
+
+def see_the_media(page: Page, module, download_to) -> None:
+    """The image with its Vietnamese description, the quote and the key facts, the video with
+    its poster and captions from this site, and the summary to download."""
+    blocks = {block.block_type: block.value for block in module.body}
+    alt_text = blocks["image"]["image"].contextual_alt_text
+    image = page.get_by_role("img", name=alt_text)
+    expect(image).to_be_visible()
+    page.wait_for_function(
+        "image => image.complete && image.naturalWidth > 0", arg=image.element_handle()
+    )
+    expect(page.get_by_text(blocks["quote"]["quote"])).to_be_visible()
+    expect(page.get_by_text(blocks["key_facts"]["facts"][0]["text"])).to_be_visible()
+
+    video = page.locator("video")
+    expect(video).to_have_attribute("poster", re.compile(r"\.jpg$"))
+    track = video.locator("track[kind='captions']")
+    expect(track).to_have_attribute("srclang", "vi")
+    source = video.locator("source").get_attribute("src")
+    response = page.request.get(source)
+    assert response.status == 200
+    assert response.headers["content-type"] == "video/mp4"
+    content = blocks["uploaded_video"]["video"].file.read()
+    assert response.body() == content
+    part = page.request.get(source, headers={"Range": "bytes=100-199"})  # as Safari asks
+    assert (part.status, part.body()) == (206, content[100:200])
+    captions = page.request.get(track.get_attribute("src"))
+    assert captions.headers["content-type"].startswith("text/vtt")
+    assert "báo chí" in captions.text()
+    # The browser reads the video's length from the file: it is a real MP4.
+    page.wait_for_function(
+        "video => video.readyState >= 1 && video.duration > 8", arg=video.element_handle()
+    )
+
+    summary = blocks["download"]
+    link = page.get_by_role("link", name=summary["title"])
+    saved = download_to(page, link.click)
+    assert saved.read_bytes() == summary["document"].file.read()
 
 
 def answer_page_one(page: Page, *, date: str, ticked: list[str]) -> None:

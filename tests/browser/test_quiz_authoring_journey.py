@@ -57,13 +57,13 @@ def authoring(browser_site):
 def test_quiz_authoring_journey(desktop_page: Page, authoring, screenshots, admin_login, axe):
     page = desktop_page
     admin_login(page, authoring["trainer"])
-    fields_follow_the_question_type(page, screenshots)
+    fields_follow_the_question_type(page, screenshots, axe)
     try_a_question(page, authoring["capital"], screenshots, axe)
     add_questions_from_the_bank(page, authoring["quiz"], screenshots, axe)
     grade_an_essay(page, authoring["attempt"], screenshots, axe)
 
 
-def fields_follow_the_question_type(page: Page, screenshots) -> None:
+def fields_follow_the_question_type(page: Page, screenshots, axe) -> None:
     page.goto("/admin/snippets/quizzes/question/add/")
     kind = page.locator("select[data-question-type-select]")
     expect(kind).to_have_value("single")
@@ -77,14 +77,14 @@ def fields_follow_the_question_type(page: Page, screenshots) -> None:
     expect(match).to_be_hidden()
     expect(page.locator("input[name='shuffle_choices']")).to_be_hidden()
     screenshots(page, "question-numerical")
+    axe(page)  # with the choices' rows, the added one too
     kind.select_option("matching")
     expect(match).to_be_visible()
     expect(tolerance).to_be_hidden()
     kind.select_option("essay")
     expect(choices).to_be_hidden()
     screenshots(page, "question-essay")
-    # No axe here: Wagtail's own rich-text and tag widgets have unlabelled inputs (Draftail's
-    # editable area, the tag autocomplete), which this project cannot label.
+    axe(page)
 
 
 def try_a_question(page: Page, question, screenshots, axe) -> None:

@@ -120,3 +120,25 @@ def test_the_import_preview_shows_distractors_and_the_skipped_description(client
     assert "→ không bắt buộc" in page
     assert "Moodle reads it as a description" in page
     assert not Question.objects.filter(category=category).exists()
+
+
+@pytest.mark.urls("tests.quizzes.importing_urls")
+def test_the_skipped_description_is_explained_in_vietnamese_at_its_line(client, admin_user):
+    """Moodle imports text without braces as a "description" item; the bank has no such type,
+    so the preview says, in the trainer's language, that it was left out and how to keep it."""
+    client.force_login(admin_user)
+    category = qf.CategoryFactory(name="Mô tả")
+    gift = "Phần này giới thiệu Kết luận số 57-KL/TW.\n\nThủ đô? {=Hà Nội ~Huế}\n"
+    response = client.post(
+        reverse("quizzes_import"),
+        {
+            "file": SimpleUploadedFile("mo-ta.gift.txt", gift.encode()),
+            "format": "gift",
+            "category": category.pk,
+        },
+    )
+    with translation.override("vi"):
+        page = " ".join(client.get(response["Location"]).content.decode().split())
+    assert "Dòng 1:" in page
+    assert "Moodle coi đây là phần mô tả" in page
+    assert "Moodle reads it" not in page

@@ -11,12 +11,36 @@
     });
   }
 
+  // Wagtail's rich-text editor and tag field draw inputs of their own beside the field's real
+  // (hidden) input, with no name for screen readers: give each the label of the field it
+  // stands for (Wagtail's labels have the id "<field id>-label").
+  var DRAWN_INPUTS = "[contenteditable='true'], .tagit input";
+
+  function labelDrawnInputs(form) {
+    form.querySelectorAll("[data-draftail-input], input[data-controller~='w-tag']").forEach(
+      function (field) {
+        var label = field.id && document.getElementById(field.id + "-label");
+        var drawn = field.parentNode && field.parentNode.querySelector(DRAWN_INPUTS);
+        if (label && drawn && !drawn.hasAttribute("aria-labelledby")) {
+          drawn.setAttribute("aria-labelledby", label.id);
+        }
+      }
+    );
+  }
+
   function start() {
     var select = document.querySelector("select[data-question-type-select]");
     if (!select || !select.form) {
       return;
     }
     var form = select.form;
+    if (window.MutationObserver) {
+      // The editors are drawn once their scripts start, and again for each added row.
+      new MutationObserver(function () {
+        labelDrawnInputs(form);
+      }).observe(form, { childList: true, subtree: true });
+    }
+    labelDrawnInputs(form);
     var update = function () {
       showFieldsOf(form, select.value);
     };
