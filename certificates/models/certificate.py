@@ -383,6 +383,3 @@ class CertificateEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.certificate} {self.action}"
 
-
-from certificates.models_bulk import BulkDownload  # noqa: E402, F401
-from certificates.models_signing import CertificateSignature, CertificateSigner  # noqa: E402, F401
