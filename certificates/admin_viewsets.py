@@ -133,7 +133,7 @@ class CertificateIndexView(ExcelFriendlyExportMixin, generic.IndexView):
                     icon_name="plus",
                 )
             )
-        # --- Bulk download: "Download all as ZIP" (certificates/views_bulk.py, built
+        # --- Bulk download: "Download all as ZIP" (certificates/views/bulk.py, built
         # separately) with the current filters. Left out until that URL exists, and while
         # searching: the ZIP follows the filters only, so it would hold more than the list.
         try:

@@ -382,4 +382,3 @@ class CertificateEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.certificate} {self.action}"
-
