@@ -8,7 +8,7 @@ from wagtail.admin.ui.menus import MenuItem as ListingMenuItem
 from wagtail.snippets.models import register_snippet
 
 from courses.compat import register_permission_policy
-from quizzes import admin_views, stats_selectors
+from quizzes import admin_views
 from quizzes.admin_viewsets import AttemptViewSet, QuestionBankGroup
 from quizzes.models import Attempt, Question, QuestionCategory, QuizPage
 from quizzes.permissions import (
@@ -16,6 +16,7 @@ from quizzes.permissions import (
     QuestionCategoryPermissionPolicy,
     QuestionPermissionPolicy,
 )
+from quizzes.selectors import statistics as stats_selectors
 from quizzes.services.authoring import place_before_final_test
 from quizzes.views.authoring import authoring_urlpatterns
 from quizzes.views.grading import GradingQueueView

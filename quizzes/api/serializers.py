@@ -417,7 +417,7 @@ class DelegateAttemptSerializer(serializers.ModelSerializer):
 class QuizEntrySerializer(serializers.Serializer):
     """A quiz you may analyse, with the submitted attempts and delegates you may see."""
 
-    # The instance is a quizzes.stats_selectors.QuizEntry.
+    # The instance is a quizzes.selectors.statistics.QuizEntry.
 
     id = serializers.IntegerField(source="quiz.pk", read_only=True)
     title = serializers.CharField(source="quiz.title", read_only=True)
@@ -467,7 +467,7 @@ class QuestionStatisticsSerializer(serializers.Serializer):
     """One question's item statistics (percentages on a 0-100 scale) and, for choice
     questions, how often each choice was picked."""
 
-    # The instance is a quizzes.stats_selectors.QuestionReport.
+    # The instance is a quizzes.selectors.statistics.QuestionReport.
 
     number = serializers.IntegerField(read_only=True)
     question_id = serializers.IntegerField(read_only=True)
@@ -490,7 +490,7 @@ class QuestionStatisticsSerializer(serializers.Serializer):
 class QuizReportSerializer(serializers.Serializer):
     """The item statistics of a quiz over the attempts you may see."""
 
-    # The instance is {"quiz_page": QuizPage, "report": quizzes.stats_selectors.QuizReport}.
+    # The instance is {"quiz_page": QuizPage, "report": quizzes.selectors.statistics.QuizReport}.
 
     quiz = QuizBriefSerializer(source="quiz_page", read_only=True)
     summary = QuizSummarySerializer(source="report.quiz", read_only=True)

@@ -26,16 +26,16 @@ from wagtail.admin.views.reports import ReportView
 from courses.models import Cohort, Province
 from courses.spreadsheets import ExcelFriendlyExportMixin
 from courses.text import collapse_spaces
-from quizzes import stats_selectors
 from quizzes.charts import BarChart, bar_chart
 from quizzes.models import Attempt, Question
+from quizzes.selectors import statistics as stats_selectors
+from quizzes.selectors.statistics import ALL_ATTEMPTS, FIRST_ATTEMPTS, QuestionReport
 from quizzes.statistics import (
     VERY_EASY_FACILITY,
     VERY_HARD_FACILITY,
     WEAK_DISCRIMINATION,
     Flag,
 )
-from quizzes.stats_selectors import ALL_ATTEMPTS, FIRST_ATTEMPTS, QuestionReport
 
 PAGE_TITLE = gettext_lazy("Quiz statistics")
 
