@@ -4,10 +4,10 @@ from django.urls import include, path
 from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 
+from certificates.admin_urls import bulk_urlpatterns
 from certificates.admin_viewsets import CertificatesMenuGroup
 from certificates.models import Certificate, CertificateTemplate
 from certificates.permissions import CertificateTemplatePermissionPolicy
-from certificates.views.bulk import bulk_urlpatterns
 from courses.compat import register_permission_policy
 from courses.permissions import ReadOnlyPermissionPolicy
 
@@ -39,7 +39,7 @@ def register_api(router):
 
 @hooks.register("register_admin_urls")
 def register_bulk_download_urls():
-    """The bulk ZIP download (certificates/views/bulk.py)."""
+    """The bulk ZIP download (certificates/admin_urls.py)."""
     return bulk_urlpatterns()
 
 
