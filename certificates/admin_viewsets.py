@@ -24,8 +24,7 @@ from certificates.admin_forms import PRESETS, CertificateFilterSet, CertificateT
 from certificates.admin_signers import CertificateSignerViewSet
 from certificates.conf import verification_url
 from certificates.models import Certificate, CertificateTemplate
-from courses.admin_inspect import LocalTimeInspectView
-from courses.admin_scope import ScopedChooserViewSet, ScopedViewSetMixin
+from courses.admin_toolkit import LocalTimeInspectView, ScopedChooserViewSet, ScopedViewSetMixin
 from courses.compat import PermissionPolicyMixin
 from courses.spreadsheets import ExcelFriendlyExportMixin
 from courses.text import nfc

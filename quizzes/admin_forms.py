@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
 from courses import uploads
-from courses.admin_forms import ScopedModelFormMixin
+from courses.admin_toolkit import ScopedModelFormMixin
 from courses.compat import permission_policy_for
 from courses.models import CoursePage
 from courses.permissions import VISIBLE_ACTIONS

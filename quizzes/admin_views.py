@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from courses.exceptions import LMSError
-from courses.redirects import safe_next_url
 from courses.spreadsheets import csv_text
+from courses.web_toolkit import safe_next_url
 from quizzes import selectors, services
 from quizzes.admin_forms import GradeForm
 from quizzes.keys import public_view

@@ -32,7 +32,7 @@ from certificates.filters import (
     parse_filters,
 )
 from certificates.models import BulkDownload, Certificate
-from courses.admin_steps import PermissionRequiredMixin
+from courses.admin_toolkit import PermissionRequiredMixin
 
 PERMISSION = "certificates.view_certificate"
 RECENT_JOBS = 10

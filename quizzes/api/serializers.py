@@ -12,7 +12,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from courses.api.serializers import absolute_url, full_name, rich_text
+from courses.api.toolkit import absolute_url, full_name, rich_text
 from quizzes.forms import answers_from_json, flags_from_json
 from quizzes.models import Attempt, Question, QuizPage
 from quizzes.review import review_options

@@ -16,12 +16,16 @@ from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from courses.api.base import APIViewSetMixin
-from courses.api.converters import ID_SCHEMA
-from courses.api.filters import filtered
-from courses.api.permissions import FollowsCohorts
-from courses.api.schema import domain_errors, error_response, extend_schema
-from courses.api.views import validated
+from courses.api.toolkit import (
+    ID_SCHEMA,
+    APIViewSetMixin,
+    FollowsCohorts,
+    domain_errors,
+    error_response,
+    extend_schema,
+    filtered,
+    validated,
+)
 from courses.exceptions import NotEnrolled
 from quizzes import exceptions, selectors, services
 from quizzes.api import serializers

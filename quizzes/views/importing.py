@@ -26,7 +26,7 @@ from wagtail.admin import messages
 from wagtail.admin.admin_url_finder import AdminURLFinder
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
-from courses.admin_steps import PermissionRequiredMixin, SessionStore
+from courses.admin_toolkit import PermissionRequiredMixin, SessionStore
 from courses.compat import permission_policy_for
 from courses.permissions import VISIBLE_ACTIONS
 from courses.text import strip_diacritics
