@@ -17,8 +17,7 @@ from certificates.filters import organisation_contains
 from certificates.models import Certificate, CertificateTemplate
 from certificates.pdf import Holder, fill_placeholders, unknown_placeholders
 from courses import selectors as course_selectors
-from courses.admin_forms import ScopedModelFormMixin
-from courses.admin_views import STATUS_LABELS
+from courses.admin_toolkit import STATUS_LABELS, ScopedModelFormMixin
 from courses.model_fields import column_names
 from courses.models import Cohort, CoursePage, Enrollment, Province
 from courses.text import match_key, nfc

@@ -29,7 +29,7 @@ from certificates.admin_forms import (
 from certificates.downloads import pdf_response
 from certificates.models import Certificate
 from courses import selectors as course_selectors
-from courses.admin_views import STATUS_LABELS, ProgressColumn
+from courses.admin_toolkit import STATUS_LABELS, ProgressColumn
 from courses.models import Cohort, Enrollment
 from courses.progress import Progress
 from courses.spreadsheets import ExcelFriendlyExportMixin

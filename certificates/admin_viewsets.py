@@ -24,8 +24,7 @@ from certificates.admin_signers import CertificateSignerViewSet
 from certificates.conf import verification_url
 from certificates.filters import filter_querystring
 from certificates.models import Certificate, CertificateTemplate
-from courses.admin_inspect import LocalTimeInspectView
-from courses.admin_scope import ScopedChooserViewSet, ScopedViewSetMixin
+from courses.admin_toolkit import LocalTimeInspectView, ScopedChooserViewSet, ScopedViewSetMixin
 from courses.compat import PermissionPolicyMixin
 from courses.spreadsheets import ExcelFriendlyExportMixin
 from courses.text import nfc
@@ -128,7 +127,7 @@ class CertificateIndexView(ExcelFriendlyExportMixin, generic.IndexView):
                     icon_name="plus",
                 )
             )
-        # --- Bulk download: "Download all as ZIP" (certificates/views_bulk.py, built
+        # --- Bulk download: "Download all as ZIP" (certificates/views/bulk.py, built
         # separately) with the current filters. Left out until that URL exists, and while
         # searching: the ZIP follows the filters only, so it would hold more than the list.
         try:

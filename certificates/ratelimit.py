@@ -2,7 +2,7 @@
 
 from django.core.cache import cache
 
-from courses.client_address import request_client_address
+from courses.web_toolkit import request_client_address
 
 
 def allow(request, *, scope: str, limit: int, period: int = 3600) -> bool:

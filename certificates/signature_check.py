@@ -19,7 +19,7 @@ from importlib.util import find_spec
 from io import BytesIO
 from typing import TYPE_CHECKING
 
-from certificates.models_signing import CertificateSignature, CertificateSigner
+from certificates.models.signing import CertificateSignature, CertificateSigner
 
 if TYPE_CHECKING:
     from certificates.models import Certificate

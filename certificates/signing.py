@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from certificates.exceptions import CertificateError
-from certificates.models_signing import CertificateSigner
+from certificates.models.signing import CertificateSigner
 
 SIGNATURE_FIELD = "LMSCertificateSignature"
 TIMESTAMP_TIMEOUT_SECONDS = 10

@@ -2,17 +2,17 @@
 
 from django.urls import path
 
-from certificates import views
 from certificates.badges import views as badge_views
+from certificates.views import site
 
 app_name = "certificates"
 
 urlpatterns = [
-    path("certificates/", views.mine, name="mine"),
-    path("certificates/<int:certificate_id>/pdf/", views.download, name="download"),
-    path("verify/", views.verify, name="verify"),
-    path("verify/file/", views.verify_file, name="verify_file"),
-    path("verify/<str:code>/", views.verify_code, name="verify_code"),
+    path("certificates/", site.mine, name="mine"),
+    path("certificates/<int:certificate_id>/pdf/", site.download, name="download"),
+    path("verify/", site.verify, name="verify"),
+    path("verify/file/", site.verify_file, name="verify_file"),
+    path("verify/<str:code>/", site.verify_code, name="verify_code"),
     # Open Badges 3.0 (certificates.badges)
     path(
         "certificates/<int:certificate_id>/badge.<str:badge_format>",

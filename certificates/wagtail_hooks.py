@@ -1,11 +1,10 @@
 """Registers the certificates admin under one "Certificates" menu. Nothing is computed here."""
 
-from importlib.util import find_spec
-
 from django.urls import include, path
 from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 
+from certificates.admin_urls import bulk_urlpatterns
 from certificates.admin_viewsets import CertificatesMenuGroup
 from certificates.models import Certificate, CertificateTemplate
 from certificates.permissions import CertificateTemplatePermissionPolicy
@@ -40,11 +39,7 @@ def register_api(router):
 
 @hooks.register("register_admin_urls")
 def register_bulk_download_urls():
-    """The bulk ZIP download (certificates/views_bulk.py), once it exists."""
-    if find_spec("certificates.views_bulk") is None:
-        return []
-    from certificates.views_bulk import bulk_urlpatterns
-
+    """The bulk ZIP download (certificates/admin_urls.py)."""
     return bulk_urlpatterns()
 
 

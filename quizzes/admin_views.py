@@ -11,8 +11,8 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from courses.exceptions import LMSError
-from courses.redirects import safe_next_url
 from courses.spreadsheets import XLSX_CONTENT_TYPE, csv_text, xlsx_bytes
+from courses.web_toolkit import safe_next_url
 from quizzes import selectors, services
 from quizzes.admin_forms import GradeForm
 from quizzes.keys import public_view

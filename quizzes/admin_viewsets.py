@@ -23,7 +23,7 @@ from wagtail.snippets.views.snippets import (
 )
 from wagtail.snippets.widgets import AdminSnippetChooser
 
-from courses.admin_scope import ScopedChooserViewSet, ScopedViewSetMixin
+from courses.admin_toolkit import ScopedChooserViewSet, ScopedViewSetMixin
 from courses.spreadsheets import ExcelFriendlyExportMixin
 from quizzes.admin_forms import QuestionAdminForm, QuestionCategoryAdminForm
 from quizzes.admin_preview import PREVIEW_URL_NAME, QuestionPreviewView, preview_button

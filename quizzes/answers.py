@@ -53,6 +53,75 @@ def _text(value: Any, limit: int) -> str | None:
     return text or None
 
 
+def _not_a_choice() -> InvalidAnswer:
+    return InvalidAnswer(_("This answer is not one of the question's choices."))
+
+
+def _one_choice(value: Any, choice_ids: Collection[int], options: Collection[str]) -> int:
+    choice = _as_int(value)
+    if choice not in choice_ids:
+        raise _not_a_choice()
+    return choice
+
+
+def _some_choices(
+    value: Any, choice_ids: Collection[int], options: Collection[str]
+) -> list[int] | None:
+    if not isinstance(value, list | tuple | set | frozenset):
+        raise _not_a_choice()
+    chosen = sorted({_as_int(v) for v in value})
+    if any(c not in choice_ids for c in chosen):
+        raise _not_a_choice()
+    return chosen or None
+
+
+def _short_text(value: Any, choice_ids: Collection[int], options: Collection[str]) -> str | None:
+    return _text(value, MAX_SHORT_ANSWER)
+
+
+def _essay(value: Any, choice_ids: Collection[int], options: Collection[str]) -> str | None:
+    return _text(value, MAX_ESSAY)
+
+
+def _order(value: Any, choice_ids: Collection[int], options: Collection[str]) -> list[int]:
+    if not isinstance(value, list | tuple):
+        raise InvalidAnswer(_("Put every item in a position."))
+    order = [_as_int(v) for v in value]
+    if sorted(order) != sorted(choice_ids):
+        raise InvalidAnswer(_("Put every item in a different position."))
+    return order
+
+
+def _matches(
+    value: Any, choice_ids: Collection[int], options: Collection[str]
+) -> dict[str, str] | None:
+    if not isinstance(value, Mapping):
+        raise _not_a_choice()
+    matched: dict[str, str] = {}
+    for item, option in value.items():
+        if _as_int(item) not in choice_ids:
+            raise _not_a_choice()
+        if option in (None, ""):
+            continue
+        if not isinstance(option, str) or option not in options:
+            raise _not_a_choice()
+        matched[str(_as_int(item))] = option
+    return matched or None
+
+
+# One cleaner per question type: (value, choice_ids, options) -> the answer as stored.
+CLEANERS = {
+    QuestionType.SINGLE: _one_choice,
+    QuestionType.TRUE_FALSE: _one_choice,
+    QuestionType.MULTIPLE: _some_choices,
+    QuestionType.SHORT_ANSWER: _short_text,
+    QuestionType.NUMERICAL: _short_text,
+    QuestionType.ESSAY: _essay,
+    QuestionType.ORDERING: _order,
+    QuestionType.MATCHING: _matches,
+}
+
+
 def clean_answer(
     kind: QuestionType, value: Any, *, choice_ids: Collection[int], options: Collection[str] = ()
 ) -> Any:
@@ -60,43 +129,11 @@ def clean_answer(
     Raises ``InvalidAnswer`` for anything a real form could not have sent."""
     if value is None or value == "" or value == [] or value == {}:
         return None
-    if kind in {QuestionType.SINGLE, QuestionType.TRUE_FALSE}:
-        choice = _as_int(value)
-        if choice not in choice_ids:
-            raise InvalidAnswer(_("This answer is not one of the question's choices."))
-        return choice
-    if kind == QuestionType.MULTIPLE:
-        if not isinstance(value, list | tuple | set | frozenset):
-            raise InvalidAnswer(_("This answer is not one of the question's choices."))
-        chosen = sorted({_as_int(v) for v in value})
-        if any(c not in choice_ids for c in chosen):
-            raise InvalidAnswer(_("This answer is not one of the question's choices."))
-        return chosen or None
-    if kind in {QuestionType.SHORT_ANSWER, QuestionType.NUMERICAL}:
-        return _text(value, MAX_SHORT_ANSWER)
-    if kind == QuestionType.ESSAY:
-        return _text(value, MAX_ESSAY)
-    if kind == QuestionType.ORDERING:
-        if not isinstance(value, list | tuple):
-            raise InvalidAnswer(_("Put every item in a position."))
-        order = [_as_int(v) for v in value]
-        if sorted(order) != sorted(choice_ids):
-            raise InvalidAnswer(_("Put every item in a different position."))
-        return order
-    if kind == QuestionType.MATCHING:
-        if not isinstance(value, Mapping):
-            raise InvalidAnswer(_("This answer is not one of the question's choices."))
-        matched: dict[str, str] = {}
-        for item, option in value.items():
-            if _as_int(item) not in choice_ids:
-                raise InvalidAnswer(_("This answer is not one of the question's choices."))
-            if option in (None, ""):
-                continue
-            if not isinstance(option, str) or option not in options:
-                raise InvalidAnswer(_("This answer is not one of the question's choices."))
-            matched[str(_as_int(item))] = option
-        return matched or None
-    raise InvalidAnswer(_("Unknown question type."))
+    try:
+        cleaner = CLEANERS[kind]
+    except KeyError:
+        raise InvalidAnswer(_("Unknown question type.")) from None
+    return cleaner(value, choice_ids, options)
 
 
 def for_scoring(kind: QuestionType, stored: Any) -> Answer:

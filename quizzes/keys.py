@@ -81,52 +81,96 @@ def key_from_snapshot(data: Snapshot) -> QuestionKey:
 def validate_snapshot(data: Snapshot) -> list[str]:
     """Everything wrong with a question, as translated messages. Serves the admin form, the
     importers and the API alike."""
-    errors: list[str] = []
     try:
         kind = QuestionType(data.get("type"))
     except ValueError:
         return [_("Unknown question type.")]
     choices = list(data.get("choices", []))
+    right = [c for c in choices if c.get("is_correct")]
+    errors: list[str] = []
     if _decimal(data.get("marks"), Decimal(-1)) < 0:
         errors.append(_("Marks must be zero or more."))
     if not str(data.get("text", "")).strip():
         errors.append(_("The question needs a text."))
     if any(not str(c.get("text", "")).strip() and not is_distractor(kind, c) for c in choices):
         errors.append(_("Every choice needs a text."))
-    right = [c for c in choices if c.get("is_correct")]
-    if kind in CHOICE_TYPES:
-        if len(choices) < 2:
-            errors.append(_("Add at least two choices."))
-        if not right:
-            errors.append(_("Mark at least one choice as correct."))
-    if kind == QuestionType.SINGLE and len(right) > 1 and not any(_credit(c) for c in right):
+    errors += TYPE_CHECKS[kind](choices, right)
+    if any(not (-1 <= credit <= 1) for c in choices if (credit := _credit(c)) is not None):
+        errors.append(_("Credit must be between -100 and 100 %."))
+    return errors
+
+
+# What each question type requires of its choices (``choices``; ``right``: those marked
+# correct), in the order validate_snapshot reports it.
+
+Choices = list[Mapping[str, Any]]
+
+
+def _choice_errors(choices: Choices, right: Choices) -> list[str]:
+    errors = []
+    if len(choices) < 2:
+        errors.append(_("Add at least two choices."))
+    if not right:
+        errors.append(_("Mark at least one choice as correct."))
+    return errors
+
+
+def _single_errors(choices: Choices, right: Choices) -> list[str]:
+    errors = _choice_errors(choices, right)
+    if len(right) > 1 and not any(_credit(c) for c in right):
         errors.append(
             _("A single-choice question has one correct choice; use multiple response instead.")
         )
-    if kind == QuestionType.TRUE_FALSE and len(choices) != 2:
-        errors.append(_("A true/false question has exactly two choices."))
-    if kind == QuestionType.SHORT_ANSWER and not right:
-        errors.append(_("Add at least one accepted answer and mark it correct."))
-    if kind == QuestionType.NUMERICAL:
-        if not right:
-            errors.append(_("Add at least one accepted number and mark it correct."))
-        if any(parse_number(str(c.get("text", ""))) is None for c in choices):
-            errors.append(_("Every accepted answer of a numerical question must be a number."))
-    if kind == QuestionType.MATCHING:
-        if sum(1 for c in choices if not is_distractor(kind, c)) < 2:
-            errors.append(_("A matching question needs at least two pairs."))
-        if any(not str(c.get("match", "")).strip() for c in choices):
-            errors.append(_("Every item of a matching question needs its match."))
-    if kind == QuestionType.ORDERING and len(choices) < 2:
-        errors.append(_("An ordering question needs at least two items."))
-    if kind == QuestionType.ESSAY and choices:
-        errors.append(_("An essay question has no choices."))
-    for choice in choices:
-        credit = _credit(choice)
-        if credit is not None and not (-1 <= credit <= 1):
-            errors.append(_("Credit must be between -100 and 100 %."))
-            break
     return errors
+
+
+def _true_false_errors(choices: Choices, right: Choices) -> list[str]:
+    errors = _choice_errors(choices, right)
+    if len(choices) != 2:
+        errors.append(_("A true/false question has exactly two choices."))
+    return errors
+
+
+def _short_answer_errors(choices: Choices, right: Choices) -> list[str]:
+    return [] if right else [_("Add at least one accepted answer and mark it correct.")]
+
+
+def _numerical_errors(choices: Choices, right: Choices) -> list[str]:
+    errors = []
+    if not right:
+        errors.append(_("Add at least one accepted number and mark it correct."))
+    if any(parse_number(str(c.get("text", ""))) is None for c in choices):
+        errors.append(_("Every accepted answer of a numerical question must be a number."))
+    return errors
+
+
+def _matching_errors(choices: Choices, right: Choices) -> list[str]:
+    errors = []
+    if sum(1 for c in choices if not is_distractor(QuestionType.MATCHING, c)) < 2:
+        errors.append(_("A matching question needs at least two pairs."))
+    if any(not str(c.get("match", "")).strip() for c in choices):
+        errors.append(_("Every item of a matching question needs its match."))
+    return errors
+
+
+def _ordering_errors(choices: Choices, right: Choices) -> list[str]:
+    return [_("An ordering question needs at least two items.")] if len(choices) < 2 else []
+
+
+def _essay_errors(choices: Choices, right: Choices) -> list[str]:
+    return [_("An essay question has no choices.")] if choices else []
+
+
+TYPE_CHECKS = {
+    QuestionType.SINGLE: _single_errors,
+    QuestionType.MULTIPLE: _choice_errors,
+    QuestionType.TRUE_FALSE: _true_false_errors,
+    QuestionType.SHORT_ANSWER: _short_answer_errors,
+    QuestionType.NUMERICAL: _numerical_errors,
+    QuestionType.MATCHING: _matching_errors,
+    QuestionType.ORDERING: _ordering_errors,
+    QuestionType.ESSAY: _essay_errors,
+}
 
 
 def is_distractor(kind: QuestionType, choice: Mapping[str, Any]) -> bool:

@@ -8,7 +8,8 @@ from wagtail.admin.ui.menus import MenuItem as ListingMenuItem
 from wagtail.snippets.models import register_snippet
 
 from courses.compat import register_permission_policy
-from quizzes import admin_views, stats_selectors
+from quizzes import admin_views
+from quizzes.admin_urls import authoring_urlpatterns, importing_urlpatterns, statistics_urlpatterns
 from quizzes.admin_viewsets import AttemptViewSet, QuestionBankGroup
 from quizzes.models import Attempt, Question, QuestionCategory, QuizPage
 from quizzes.permissions import (
@@ -16,11 +17,9 @@ from quizzes.permissions import (
     QuestionCategoryPermissionPolicy,
     QuestionPermissionPolicy,
 )
+from quizzes.selectors import statistics as stats_selectors
 from quizzes.services.authoring import place_before_final_test
-from quizzes.views.authoring import authoring_urlpatterns
 from quizzes.views.grading import GradingQueueView
-from quizzes.views.importing import importing_urlpatterns
-from quizzes.views.statistics import statistics_urlpatterns
 
 # Attempts are records: they change only through quizzes.services.
 register_permission_policy(Attempt, AttemptPermissionPolicy(Attempt))

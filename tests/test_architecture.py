@@ -1,10 +1,15 @@
 """The architecture's contracts (.importlinter), kept by import-linter in every test run as in
 ``make lint``: the apps build on each other in one direction (lms > certificates > quizzes >
-courses) and never import the demo site, its content or the benchmarks."""
+courses), never import the demo site, its content or the benchmarks, and use ``courses`` only
+through the public modules its package docstring declares."""
 
+import configparser
+import re
 import subprocess
 import sys
 from pathlib import Path
+
+import courses
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -40,3 +45,39 @@ def test_a_contract_that_does_not_hold_fails(tmp_path):
 
     assert result.returncode != 0
     assert "upside down BROKEN" in result.stdout
+
+
+def test_the_declared_surface_of_courses_is_the_one_the_contract_enforces():
+    """courses/__init__.py says what other apps may import; .importlinter enforces the same list."""
+    config = configparser.ConfigParser()
+    config.read(ROOT / ".importlinter")
+    contract = config["importlinter:contract:courses-public-surface"]
+    enforced = {
+        line.removeprefix("** -> ").strip()
+        for line in contract["ignore_imports"].splitlines()
+        if line.strip()
+    }
+
+    declared = set(re.findall(r"^    - ``(courses[.\w]*)``", courses.__doc__, re.MULTILINE))
+
+    assert declared == enforced
+    assert {"courses.models", "courses.admin_toolkit", "courses.api.toolkit"} <= declared
+
+
+def test_an_app_importing_an_internal_module_of_courses_breaks_the_contract(tmp_path):
+    """The surface contract can fail: without its declared modules, today's imports break it."""
+    config = configparser.ConfigParser()
+    config.read(ROOT / ".importlinter")
+    surface = "importlinter:contract:courses-public-surface"
+    for section in config.sections():
+        if section.startswith("importlinter:contract:") and section != surface:
+            config.remove_section(section)
+    config[surface]["ignore_imports"] = "\n** -> courses.models"
+    path = tmp_path / "surface.ini"
+    with path.open("w") as file:
+        config.write(file)
+
+    result = lint_imports("--config", str(path))
+
+    assert result.returncode != 0
+    assert "courses.admin_toolkit" in result.stdout

@@ -14,7 +14,7 @@ from rest_framework.exceptions import ErrorDetail, ValidationError
 
 from certificates.filters import InvalidFilter, filter_certificates
 from certificates.models import Certificate
-from courses.api.converters import ID_SCHEMA, MAX_ID
+from courses.api.toolkit import ID_SCHEMA, MAX_ID
 
 # certificates.filters explains its refusals in words; the API names them with its error codes.
 INVALID_FILTER_CODES = {"province": "does_not_exist"}

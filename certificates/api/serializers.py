@@ -10,8 +10,8 @@ from rest_framework import serializers
 from certificates import tasks
 from certificates.conf import verification_url
 from certificates.models import BulkDownload, Certificate
-from certificates.views_bulk import job_text
-from courses.api.serializers import absolute_url
+from certificates.views.bulk import job_text
+from courses.api.toolkit import absolute_url
 
 
 def api_url(context, name: str, pk: int) -> str:

@@ -34,10 +34,9 @@ from certificates.exceptions import FileTooLarge
 from certificates.filters import InvalidFilter
 from certificates.forms import MAX_PDF_BYTES, VerifyCodeForm, VerifyFileForm
 from certificates.models import BulkDownload, Certificate
-from certificates.views_bulk import zip_download, zip_ready
+from certificates.views.bulk import zip_download, zip_ready
 from courses import uploads
-from courses.api.base import APIViewSetMixin
-from courses.api.schema import domain_errors, error_response, extend_schema
+from courses.api.toolkit import APIViewSetMixin, domain_errors, error_response, extend_schema
 
 PDF, CSV, ZIP = "application/pdf", "text/csv", "application/zip"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -16,7 +16,7 @@ from certificates import exceptions, expiry, selectors
 from certificates.badges import baking, issuing, keys
 from certificates.design import template_for
 from courses.sites import absolute_url
-from courses.views.access import login_required
+from courses.web_toolkit import login_required
 
 JWT_MEDIA_TYPE = "application/vc+jwt"
 FORMATS = ("json", "jwt", "png", "svg")

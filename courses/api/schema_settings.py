@@ -23,6 +23,6 @@ SCHEMA_SETTINGS = {
         "StateEnum": "quizzes.models.Attempt.State",
         "CertificateStatusEnum": "certificates.models.Certificate.Status",
         "VerificationStatusEnum": "certificates.api.serializers.VERIFICATION_STATUSES",
-        "BulkDownloadStateEnum": "certificates.models_bulk.BulkDownload.State",
+        "BulkDownloadStateEnum": "certificates.models.bulk.BulkDownload.State",
     },
 }

@@ -3,7 +3,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from courses.api.filters import BooleanFilter, IdFilter
+from courses.api.toolkit import BooleanFilter, IdFilter
 from quizzes.models import Attempt, QuizPage
 
 

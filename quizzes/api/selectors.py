@@ -3,7 +3,7 @@
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Q, QuerySet
 
-from courses.api.selectors import with_course_pk
+from courses.api.toolkit import with_course_pk
 from courses.models import Enrollment
 from quizzes.models import QuizPage
 from quizzes.selectors import quizzes_visible_to

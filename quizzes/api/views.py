@@ -16,20 +16,25 @@ from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from courses.api.base import APIViewSetMixin
-from courses.api.converters import ID_SCHEMA
-from courses.api.filters import filtered
-from courses.api.permissions import FollowsCohorts
-from courses.api.schema import domain_errors, error_response, extend_schema
-from courses.api.views import validated
+from courses.api.toolkit import (
+    ID_SCHEMA,
+    APIViewSetMixin,
+    FollowsCohorts,
+    domain_errors,
+    error_response,
+    extend_schema,
+    filtered,
+    validated,
+)
 from courses.exceptions import NotEnrolled
-from quizzes import exceptions, selectors, services, stats_selectors
+from quizzes import exceptions, selectors, services
 from quizzes.api import serializers
 from quizzes.api.errors import AttemptStillOpen
 from quizzes.api.filters import AttemptFilterSet, DelegateAttemptFilterSet, QuizFilterSet
 from quizzes.api.selectors import quizzes_open_to
 from quizzes.models import Attempt, QuizPage
 from quizzes.selectors import question_count
+from quizzes.selectors import statistics as stats_selectors
 from quizzes.views.statistics import StatisticsFilterSet
 
 START_ERRORS = domain_errors(
@@ -238,7 +243,7 @@ STATISTICS_PARAMETERS = [
     ),
 )
 class QuizStatisticsAPIViewSet(APIViewSetMixin, viewsets.ReadOnlyModelViewSet):
-    """Moodle-style item analysis (``quizzes.stats_selectors``): HR every quiz, trainers the
+    """Moodle-style item analysis (``quizzes.selectors.statistics``): HR every quiz, trainers the
     quizzes of the courses they train, over the attempts of their delegates."""
 
     queryset = QuizPage.objects.none()

@@ -53,48 +53,63 @@ class _Draft:
 
 
 def parse(data: bytes, *, max_questions: int) -> ParseResult:
-    questions: list[ParsedQuestion] = []
-    errors: list[ParseError] = []
+    reader = _Reader()
+    for number, raw in enumerate(decode_text(data).split("\n"), start=1):
+        reader.read(number, raw.strip())
+    reader.end()
+    return finish(reader.questions, reader.errors, max_questions=max_questions)
+
+
+@dataclass(slots=True)
+class _Reader:
+    """Reads a file line by line; ``draft`` is the question being read, if any."""
+
+    questions: list[ParsedQuestion] = field(default_factory=list)
+    errors: list[ParseError] = field(default_factory=list)
     draft: _Draft | None = None
 
-    def error(line: int, message: str) -> None:
-        errors.append(ParseError(line, message))
-        if draft is not None:
-            draft.broken = True
+    def error(self, line: int, message: str) -> None:
+        self.errors.append(ParseError(line, message))
+        if self.draft is not None:
+            self.draft.broken = True
 
-    for number, raw in enumerate(decode_text(data).split("\n"), start=1):
-        line = raw.strip()
+    def read(self, number: int, line: str) -> None:
+        draft = self.draft
         if not line:
             if draft is not None and draft.broken:
-                draft = None  # a blank line ends a question already in error
-            continue
+                self.draft = None  # a blank line ends a question already in error
+            return
         option = OPTION.match(line) or _unspaced_option(line, draft)
         answer = ANSWER.match(line)
         if draft is None:
             if option or answer:
-                errors.append(ParseError(number, _("This line comes before any question text.")))
-                continue
-            draft = _Draft(line=number, text=[line])
-        elif answer:
-            if not draft.broken:
-                question = _question(draft, answer[1].strip(), number, errors)
-                if question is not None:
-                    questions.append(question)
-            draft = None
-        elif draft.broken:
-            continue
-        elif option:
-            expected = LETTERS[len(draft.options)] if len(draft.options) < len(LETTERS) else ""
-            if option[1] != expected:
-                error(
-                    number,
-                    _("Option %(letter)s is out of order: the next option should be %(expected)s.")
-                    % {"letter": option[1], "expected": expected},
+                self.errors.append(
+                    ParseError(number, _("This line comes before any question text."))
                 )
-                continue
-            draft.options.append((option[1], option[2].strip()))
+            else:
+                self.draft = _Draft(line=number, text=[line])
+        elif answer:
+            self.end_question(number, answer[1].strip())
+        elif not draft.broken:
+            self.read_into(draft, number, line, option)
+
+    def end_question(self, number: int, answer: str) -> None:
+        """The ANSWER line: the question is complete (unless it is already in error)."""
+        if not self.draft.broken:
+            question = _question(self.draft, answer, number, self.errors)
+            if question is not None:
+                self.questions.append(question)
+        self.draft = None
+
+    def read_into(
+        self, draft: _Draft, number: int, line: str, option: re.Match[str] | None
+    ) -> None:
+        """A line of a question before its ANSWER line: an option, or more of its text."""
+        if option:
+            if message := _add_option(draft, option):
+                self.error(number, message)
         elif draft.options:
-            error(
+            self.error(
                 number,
                 _(
                     "Expected the next option (“%(letter)s. …”) or the line “ANSWER: …”. "
@@ -104,11 +119,27 @@ def parse(data: bytes, *, max_questions: int) -> ParseResult:
             )
         else:
             draft.text.append(line)
-    if draft is not None and not draft.broken:
-        errors.append(
-            ParseError(draft.line, _("This question has no “ANSWER: …” line after its options."))
-        )
-    return finish(questions, errors, max_questions=max_questions)
+
+    def end(self) -> None:
+        if self.draft is not None and not self.draft.broken:
+            self.errors.append(
+                ParseError(
+                    self.draft.line, _("This question has no “ANSWER: …” line after its options.")
+                )
+            )
+
+
+def _add_option(draft: _Draft, option: re.Match[str]) -> str:
+    """Add the option to the question; or, if its letter is not the one expected next, leave
+    the question as it is and return why."""
+    expected = LETTERS[len(draft.options)] if len(draft.options) < len(LETTERS) else ""
+    if option[1] != expected:
+        return _("Option %(letter)s is out of order: the next option should be %(expected)s.") % {
+            "letter": option[1],
+            "expected": expected,
+        }
+    draft.options.append((option[1], option[2].strip()))
+    return ""
 
 
 def _unspaced_option(line: str, draft: _Draft | None) -> re.Match[str] | None:

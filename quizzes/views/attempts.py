@@ -17,8 +17,7 @@ from django.views.decorators.http import require_POST
 
 from courses import selectors as course_selectors
 from courses.exceptions import LMSError
-from courses.throttling import throttled
-from courses.views.access import login_required
+from courses.web_toolkit import login_required, throttled
 from quizzes import exceptions, selectors, services
 from quizzes.forms import answers_from_json, answers_from_post, flags_from_json, flags_from_post
 from quizzes.models import Attempt, QuizPage

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpResponseRedirect
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -21,16 +21,6 @@ from quizzes.models import Question, QuestionCategory, QuizPage, QuizSlot
 from quizzes.services.authoring import add_questions_to_quiz
 
 PER_PAGE = 50
-
-
-def authoring_urlpatterns() -> list:
-    return [
-        path(
-            "quizzes/<int:quiz_id>/add-questions/",
-            AddQuestionsView.as_view(),
-            name="quizzes_add_questions",
-        )
-    ]
 
 
 def usable_questions(*, quiz: QuizPage, user):

@@ -5,7 +5,8 @@ line or row) -> confirm (all or nothing) -> result. The uploaded bytes wait in t
 a random token between the steps; confirming reads and checks the file again and imports it in
 one transaction. Export: a category or a selection of questions as GIFT, Aiken or Excel.
 
-The lead registers ``importing_urlpatterns()`` with the ``register_admin_urls`` hook.
+Their URLs are ``importing_urlpatterns()`` in ``quizzes/admin_urls.py``; their forms are in
+``quizzes/admin_forms.py``.
 """
 
 import base64
@@ -13,12 +14,10 @@ import secrets
 import zlib
 from contextlib import suppress
 
-from django import forms
-from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
-from django.urls import NoReverseMatch, path, reverse
-from django.utils.http import content_disposition_header, urlencode
+from django.urls import NoReverseMatch, reverse
+from django.utils.http import content_disposition_header
 from django.utils.text import capfirst, slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -27,58 +26,23 @@ from wagtail.admin import messages
 from wagtail.admin.admin_url_finder import AdminURLFinder
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
-from courses import uploads
-from courses.admin_steps import PermissionRequiredMixin, SessionStore
+from courses.admin_toolkit import PermissionRequiredMixin, SessionStore
 from courses.compat import permission_policy_for
-from courses.models import CoursePage
 from courses.permissions import VISIBLE_ACTIONS
 from courses.text import strip_diacritics
 from quizzes import formats, importing
+from quizzes.admin_forms import ExportForm, ImportForm
 from quizzes.formats import FORMAT_LABELS, Format, QuestionFileError, aiken, gift
 from quizzes.formats import xlsx as xlsx_format
 from quizzes.formats.text import html_to_text
 from quizzes.keys import key_from_snapshot
-from quizzes.models import Question, QuestionCategory
+from quizzes.models import Question
 from quizzes.scoring import QuestionType, to_decimal
+from quizzes.selectors.importing import bank_label, import_reach
 
 IMPORT_PERMISSION = "quizzes.add_question"
 EXPORT_PERMISSION = "quizzes.view_question"
 IMPORTS = SessionStore("quizzes_question_imports")  # uploads and results, the newest 3
-MAX_SELECTION = 5000
-
-
-def importing_urlpatterns() -> list:
-    """The import and export screens, to be registered under the Wagtail admin (the tests mount
-    them under ``admin/quizzes/``)."""
-    return [
-        path("questions/import/", QuestionImportView.as_view(), name="quizzes_import"),
-        path(
-            "questions/import/template.xlsx",
-            ImportTemplateView.as_view(),
-            name="quizzes_import_template",
-        ),
-        path(
-            "questions/import/<slug:token>/",
-            ImportPreviewView.as_view(),
-            name="quizzes_import_preview",
-        ),
-        path(
-            "questions/import/<slug:token>/confirm/",
-            ImportConfirmView.as_view(),
-            name="quizzes_import_confirm",
-        ),
-        path(
-            "questions/import/<slug:token>/imported/",
-            ImportResultView.as_view(),
-            name="quizzes_import_result",
-        ),
-        path("questions/export/", QuestionExportView.as_view(), name="quizzes_export"),
-        path(
-            "questions/export/<str:fmt>/",
-            QuestionExportDownloadView.as_view(),
-            name="quizzes_export_download",
-        ),
-    ]
 
 
 class PermissionMixin(PermissionRequiredMixin):
@@ -122,124 +86,6 @@ def _unpack(value: str) -> bytes:
 
 
 # Upload
-
-
-def category_policy():
-    return permission_policy_for(QuestionCategory)
-
-
-def import_reach(user):
-    """The banks ``user`` may add questions to (``quizzes.permissions``)."""
-    return permission_policy_for(Question).reach(user, "add")
-
-
-def banks_for(user) -> tuple[QuerySet[CoursePage], bool]:
-    """The courses whose banks ``user`` may import into, and whether the shared bank too."""
-    reach = import_reach(user)
-    courses = CoursePage.objects.order_by("title")
-    if reach.owners is not None:
-        courses = courses.filter(pk__in=sorted(reach.owners))
-    return courses, reach.unowned
-
-
-def categories_for(user) -> QuerySet[QuestionCategory]:
-    """The categories of the banks ``user`` may import into."""
-    categories = QuestionCategory.objects.select_related("course")
-    condition = category_policy().condition(import_reach(user))
-    return categories if condition is None else categories.filter(condition)
-
-
-def bank_label(course_id: int | None) -> str:
-    course = CoursePage.objects.filter(pk=course_id).first() if course_id else None
-    return course.title if course else _("Shared bank (every course)")
-
-
-class ImportForm(forms.Form):
-    file = forms.FileField(
-        label=gettext_lazy("Question file"),
-        help_text=gettext_lazy(
-            "GIFT or Aiken as a UTF-8 text file, or the Excel template (.xlsx) filled in."
-        ),
-        widget=forms.ClearableFileInput(attrs={"accept": ".txt,.gift,.xlsx"}),
-    )
-    format = forms.ChoiceField(
-        label=gettext_lazy("Format"),
-        choices=[(fmt.value, label) for fmt, label in FORMAT_LABELS.items()],
-        widget=forms.RadioSelect,
-    )
-    course = forms.ModelChoiceField(
-        label=gettext_lazy("Course bank"),
-        queryset=CoursePage.objects.none(),
-        required=False,
-        empty_label=gettext_lazy("Shared bank (every course)"),
-        help_text=gettext_lazy(
-            "The course whose question bank receives a new category, and the categories the "
-            "file names. An existing category keeps its own bank."
-        ),
-    )
-    category = forms.ModelChoiceField(
-        label=gettext_lazy("Category"),
-        queryset=QuestionCategory.objects.none(),
-        required=False,
-        help_text=gettext_lazy("Questions go here unless the file names their category."),
-    )
-    new_category = forms.CharField(
-        label=gettext_lazy("Or a new category"),
-        max_length=formats.MAX_CATEGORY_LENGTH,
-        required=False,
-        help_text=gettext_lazy("Created with the first question imported into it."),
-    )
-    use_file_categories = forms.BooleanField(
-        label=gettext_lazy("Use the categories named in the file"),
-        required=False,
-        initial=True,
-        help_text=gettext_lazy(
-            "GIFT “$CATEGORY:” lines and the Excel category column. Untick to put every "
-            "question into the category above."
-        ),
-    )
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        courses, shared = banks_for(user)
-        self.fields["course"].queryset = courses
-        self.shared_allowed = shared
-        if not shared:
-            self.fields["course"].empty_label = None
-        self.fields["category"].queryset = categories_for(user)
-        message = _(
-            "You may not choose this: it belongs to a course you do not train, or it is shared "
-            "and only administrators change it."
-        )
-        for name in ("course", "category"):
-            self.fields[name].error_messages["invalid_choice"] = message
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        self.content = uploads.read_upload(upload, max_bytes=formats.MAX_BYTES)
-        return upload
-
-    def clean(self):
-        cleaned = super().clean()
-        category = cleaned.get("category")
-        course = cleaned.get("course")
-        new_category = " ".join(cleaned.get("new_category", "").split())
-        if not category and not new_category:
-            self.add_error("category", _("Choose a category or name a new one."))
-        if category and new_category:
-            self.add_error(
-                "new_category", _("Choose an existing category or name a new one, not both.")
-            )
-        if not category and not course and not self.shared_allowed and "course" in cleaned:
-            self.add_error("course", _("Choose the course whose bank receives the questions."))
-        cleaned["category_name"] = new_category or (category.name if category else "")
-        cleaned["course_id"] = category.course_id if category else (course.pk if course else None)
-        if "file" in cleaned and cleaned.get("format"):
-            try:
-                formats.parse(cleaned["format"], self.content)
-            except QuestionFileError as error:
-                self.add_error("file", error.message)
-        return cleaned
 
 
 class QuestionImportView(AdminPageMixin, FormView):
@@ -496,46 +342,6 @@ class ImportResultView(AdminPageMixin, TemplateView):
 
 
 # Export
-
-
-class ExportForm(forms.Form):
-    """A category (``?category=3``) or a selection of questions (``?id=1&id=2``), of the banks
-    the user may see: questions of other banks are left out."""
-
-    category = forms.ModelChoiceField(
-        label=gettext_lazy("Category"), queryset=QuestionCategory.objects.none(), required=False
-    )
-
-    def __init__(self, data=None, *, user, **kwargs):
-        super().__init__(data, **kwargs)
-        values = data.getlist("id") if data is not None and hasattr(data, "getlist") else []
-        self.ids = [int(value) for value in values[:MAX_SELECTION] if value.isdigit()]
-        self.visible_questions = permission_policy_for(Question).narrow(
-            Question.objects.all(), user, VISIBLE_ACTIONS
-        )
-        self.fields["category"].queryset = QuestionCategory.objects.filter(
-            pk__in=self.visible_questions.values("category_id")
-        )
-
-    def clean(self):
-        cleaned = super().clean()
-        if not cleaned.get("category") and not self.ids:
-            raise forms.ValidationError(_("Choose a category or select questions to export."))
-        return cleaned
-
-    def questions(self) -> list[Question]:
-        return importing.questions_to_export(
-            category=self.cleaned_data.get("category"),
-            ids=self.ids or None,
-            among=self.visible_questions,
-        )
-
-    def query(self) -> str:
-        params = []
-        if self.cleaned_data.get("category"):
-            params.append(("category", self.cleaned_data["category"].pk))
-        params += [("id", pk) for pk in self.ids]
-        return urlencode(params)
 
 
 def export_availability(snapshot: dict) -> dict:

@@ -6,7 +6,7 @@ Who sees what: superusers and HR (``courses.view_all_progress``) every delegate;
 delegates of the cohorts they train, and only the quizzes of those cohorts' courses. Anyone else
 gets 403 on the picker and 404 on a quiz.
 
-The lead registers ``statistics_urlpatterns()`` with the ``register_admin_urls`` hook.
+Their URLs are ``statistics_urlpatterns()`` in ``quizzes/admin_urls.py``.
 """
 
 from dataclasses import dataclass
@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import django_filters
 from django.http import Http404
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -26,39 +26,18 @@ from wagtail.admin.views.reports import ReportView
 from courses.models import Cohort, Province
 from courses.spreadsheets import ExcelFriendlyExportMixin
 from courses.text import collapse_spaces
-from quizzes import stats_selectors
 from quizzes.charts import BarChart, bar_chart
 from quizzes.models import Attempt, Question
+from quizzes.selectors import statistics as stats_selectors
+from quizzes.selectors.statistics import ALL_ATTEMPTS, FIRST_ATTEMPTS, QuestionReport
 from quizzes.statistics import (
     VERY_EASY_FACILITY,
     VERY_HARD_FACILITY,
     WEAK_DISCRIMINATION,
     Flag,
 )
-from quizzes.stats_selectors import ALL_ATTEMPTS, FIRST_ATTEMPTS, QuestionReport
 
 PAGE_TITLE = gettext_lazy("Quiz statistics")
-
-
-def statistics_urlpatterns() -> list:
-    """The statistics screens, to be registered under the Wagtail admin."""
-    return [
-        path(
-            "quizzes/statistics/",
-            QuizStatisticsIndexView.as_view(),
-            name="quizzes_statistics_index",
-        ),
-        path(
-            "quizzes/<int:quiz_id>/statistics/",
-            QuizStatisticsView.as_view(),
-            name="quizzes_statistics",
-        ),
-        path(
-            "quizzes/<int:quiz_id>/statistics/results/",
-            QuizStatisticsView.as_view(results_only=True),
-            name="quizzes_statistics_results",
-        ),
-    ]
 
 
 def forbidden(request) -> TemplateResponse:

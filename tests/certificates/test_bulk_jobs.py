@@ -25,8 +25,8 @@ from wagtail.admin.auth import require_admin_access
 from wagtail.utils.urlpatterns import decorate_urlpatterns
 
 from certificates import leases, services, tasks
+from certificates.admin_urls import bulk_urlpatterns
 from certificates.models import BulkDownload, Certificate, CertificateEvent
-from certificates.views_bulk import bulk_urlpatterns
 from courses.conf import lms_settings
 from lms.urls import urlpatterns as project_urlpatterns
 from tests import factories

@@ -7,7 +7,7 @@ from wagtail.admin.auth import require_admin_access
 from wagtail.utils.urlpatterns import decorate_urlpatterns
 
 from lms.urls import urlpatterns as project_urlpatterns
-from quizzes.views.importing import importing_urlpatterns
+from quizzes.admin_urls import importing_urlpatterns
 
 urlpatterns = [
     path(

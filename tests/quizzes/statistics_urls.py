@@ -6,7 +6,7 @@ from wagtail.admin.auth import require_admin_access
 from wagtail.utils.urlpatterns import decorate_urlpatterns
 
 from lms.urls import urlpatterns as project_urlpatterns
-from quizzes.views.statistics import statistics_urlpatterns
+from quizzes.admin_urls import statistics_urlpatterns
 
 urlpatterns = [
     path("admin/", include(decorate_urlpatterns(statistics_urlpatterns(), require_admin_access))),

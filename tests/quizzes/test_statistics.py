@@ -1,4 +1,4 @@
-"""quizzes/statistics.py and quizzes/charts.py are pure: no database (no django_db mark).
+"""quizzes/statistics/ and quizzes/charts.py are pure: no database (no django_db mark).
 
 The hand-worked example: five delegates, three one-mark questions.
 

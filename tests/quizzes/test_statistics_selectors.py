@@ -1,4 +1,4 @@
-"""quizzes/stats_selectors.py: real attempts, taken through quizzes.services, analysed by
+"""quizzes/selectors/statistics.py: real attempts, taken through quizzes.services, analysed by
 question across versions and random draws, scoped to what the reader may see."""
 
 import random
@@ -9,10 +9,11 @@ from django.contrib.auth.models import Group
 
 from courses.conf import lms_settings
 from courses.models import Province
-from quizzes import services, stats_selectors
+from quizzes import services
 from quizzes.models import Attempt, QuizSlot
 from quizzes.scoring import QuestionType
-from quizzes.stats_selectors import ALL_ATTEMPTS, FIRST_ATTEMPTS, display_order
+from quizzes.selectors import statistics as stats_selectors
+from quizzes.selectors.statistics import ALL_ATTEMPTS, FIRST_ATTEMPTS, display_order
 from tests import factories
 from tests.quizzes import factories as qf
 

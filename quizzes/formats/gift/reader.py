@@ -137,16 +137,30 @@ def _read_comment(reader: Reader, number: int, comment: str) -> None:
         )
 
 
-def _read_question(block: Block, reader: Reader, pending: dict[str, Any]) -> ParsedQuestion:
-    text = block.text
-    start = len(text) - len(text.lstrip())
-    name = ""
-    if text.startswith("::", start):
-        end = text.find("::", start + 2)
-        if end < 0:
-            raise GiftSyntaxError(start, _("The title is not closed with “::”."))
-        name = " ".join(restore(text[start + 2 : end]).split())
-        start = end + 2
+def _apply_options(flags: dict[str, Any], pending: dict[str, Any], choices: list) -> None:
+    """The ``@options`` given before the question, over the flags its answers set."""
+    weighted = any((choice.credit_percent or 0) < 0 for choice in choices)
+    for option, value in pending.items():
+        if option in {"line", "marks"}:
+            continue
+        if option == "penalise_wrong_choices" and weighted:
+            continue  # negative weights already say what wrong picks cost
+        flags[option] = value
+
+
+def _title(text: str, start: int) -> tuple[str, int]:
+    """The question's ``::title::`` if it has one, and where the text after it starts."""
+    if not text.startswith("::", start):
+        return "", start
+    end = text.find("::", start + 2)
+    if end < 0:
+        raise GiftSyntaxError(start, _("The title is not closed with “::”."))
+    return " ".join(restore(text[start + 2 : end]).split()), end + 2
+
+
+def _braces(text: str, start: int) -> tuple[int, int]:
+    """Where the one set of answers in braces opens and closes. A block without braces is a
+    description (``DescriptionItem``)."""
     opening = text.find("{", start)
     closing = text.find("}", start)
     if opening < 0 and closing < 0:
@@ -172,6 +186,13 @@ def _read_question(block: Block, reader: Reader, pending: dict[str, Any]) -> Par
                 "the text."
             ),
         )
+    return opening, closing
+
+
+def _read_question(block: Block, reader: Reader, pending: dict[str, Any]) -> ParsedQuestion:
+    text = block.text
+    name, start = _title(text, len(text) - len(text.lstrip()))
+    opening, closing = _braces(text, start)
     after = text[closing + 1 :]
     question_text = text[start:opening] + ("_____" + after if after.strip() else "")
     answers = text[opening + 1 : closing]
@@ -198,13 +219,7 @@ def _read_question(block: Block, reader: Reader, pending: dict[str, Any]) -> Par
         )
     kind, choices, flags = read_answers(answers, answers_offset, fmt, reader, block)
     category = reader.category
-    weighted = any((choice.credit_percent or 0) < 0 for choice in choices)
-    for option, value in pending.items():
-        if option in {"line", "marks"}:
-            continue
-        if option == "penalise_wrong_choices" and weighted:
-            continue  # negative weights already say what wrong picks cost
-        flags[option] = value
+    _apply_options(flags, pending, choices)
     if kind == QuestionType.SHORT_ANSWER:
         choices, flags["wildcards"] = short_answer_wildcards(choices, flags.get("wildcards", False))
     else:

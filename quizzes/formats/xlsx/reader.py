@@ -134,6 +134,39 @@ def parse(data: bytes, *, max_questions: int) -> ParseResult:
     return finish(questions, errors, notes, max_questions=max_questions)
 
 
+def _unknown_type_message(type_text: str) -> str:
+    if not type_text:
+        return _("The question type is missing.")
+    return _("Unknown question type “%(type)s”. Use one of: %(types)s.") % {
+        "type": type_text,
+        "types": ", ".join(TYPE_NAMES.values()),
+    }
+
+
+def _question_text(source: str, notes: list[str]) -> str:
+    """The question's text as the editor stores it; a note when formatting was dropped."""
+    if not looks_like_html(source):
+        return plain_to_html(source)
+    text, removed = clean_html(source)
+    if removed:
+        notes.append(_("Formatting the question editor does not offer was removed from the text."))
+    return text
+
+
+def _orphan_feedback_errors(
+    kind: QuestionType, options: dict[str, str], feedback: dict[str, str]
+) -> list[str]:
+    """Feedback given for an option left empty (true/false and answer-only types excepted)."""
+    answer_only = not options and kind in {QuestionType.SHORT_ANSWER, QuestionType.NUMERICAL}
+    if kind == QuestionType.TRUE_FALSE or answer_only:
+        return []
+    return [
+        _("There is feedback for option %(letter)s, which is empty.") % {"letter": letter}
+        for letter in feedback
+        if letter not in options
+    ]
+
+
 def _read_row(
     number: int, values: list[str], layout: _Layout
 ) -> tuple[ParsedQuestion | None, list[str], list[str]]:
@@ -148,24 +181,9 @@ def _read_row(
     type_text = column(Column.TYPE)
     kind = TYPE_INDEX.get(key(type_text))
     if kind is None:
-        if type_text:
-            message = _("Unknown question type “%(type)s”. Use one of: %(types)s.") % {
-                "type": type_text,
-                "types": ", ".join(TYPE_NAMES.values()),
-            }
-        else:
-            message = _("The question type is missing.")
-        return None, [message], notes
+        return None, [_unknown_type_message(type_text)], notes
 
-    source = column(Column.QUESTION)
-    if looks_like_html(source):
-        text, removed = clean_html(source)
-        if removed:
-            notes.append(
-                _("Formatting the question editor does not offer was removed from the text.")
-            )
-    else:
-        text = plain_to_html(source)
+    text = _question_text(column(Column.QUESTION), notes)
 
     marks_text = column(Column.MARKS)
     marks = parse_decimal(marks_text) if marks_text else Decimal(1)
@@ -189,19 +207,7 @@ def _read_row(
     except _RowError as error:
         # The answers could not be read: report that alone, not what follows from it.
         return None, [*errors, error.message], notes
-    else:
-        for letter in feedback:
-            if (
-                kind != QuestionType.TRUE_FALSE
-                and letter not in options
-                and not (
-                    not options and kind in {QuestionType.SHORT_ANSWER, QuestionType.NUMERICAL}
-                )
-            ):
-                errors.append(
-                    _("There is feedback for option %(letter)s, which is empty.")
-                    % {"letter": letter}
-                )
+    errors += _orphan_feedback_errors(kind, options, feedback)
 
     return (
         ParsedQuestion(

@@ -1,4 +1,4 @@
-"""Reads for quiz pages, attempts and reviews."""
+"""Reads for quiz pages, attempts and reviews (re-exported from ``quizzes.selectors``)."""
 
 from dataclasses import dataclass, field
 from datetime import datetime

@@ -12,7 +12,7 @@ from certificates.forms import MAX_PDF_BYTES, VerifyCodeForm, VerifyFileForm
 from certificates.ratelimit import allow
 from courses import uploads
 from courses.conf import lms_settings
-from courses.views.access import login_required
+from courses.web_toolkit import login_required
 
 
 @login_required

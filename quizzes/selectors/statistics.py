@@ -24,7 +24,7 @@ from courses.selectors import cohorts_visible_to
 from quizzes.keys import CHOICE_TYPES, key_from_snapshot
 from quizzes.models import Attempt, Question, QuestionVersion, QuizPage, Response
 from quizzes.scoring import QuestionType
-from quizzes.selectors import quizzes_visible_to
+from quizzes.selectors.attempts import quizzes_visible_to
 from quizzes.statistics import (
     Analysis,
     ChoiceOption,

@@ -5,13 +5,19 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.http import HttpResponse
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.models import PreviewableMixin
 
-from certificates.pdf import DATE_LINE_PLACEHOLDERS, PLACEHOLDERS, unknown_placeholders
+from certificates.pdf import (
+    DATE_LINE_PLACEHOLDERS,
+    PLACEHOLDERS,
+    MissingGlyph,
+    unknown_placeholders,
+)
 
 OPTIONAL_TEXT_HELP = _("Text in square brackets is left out when a placeholder in it has no value.")
 
@@ -230,9 +236,13 @@ class CertificateTemplate(PreviewableMixin, models.Model):
     default_preview_size = "desktop"
 
     def serve_preview(self, request, mode_name):
-        from certificates.services import preview_pdf_response
+        from certificates.services import preview_pdf
 
-        return preview_pdf_response(self)
+        try:
+            pdf = preview_pdf(self)
+        except MissingGlyph as error:
+            return HttpResponse(str(error), status=400, content_type="text/plain; charset=utf-8")
+        return HttpResponse(pdf, content_type="application/pdf")
 
 
 class SerialCounter(models.Model):
@@ -382,7 +392,3 @@ class CertificateEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.certificate} {self.action}"
-
-
-from certificates.models_bulk import BulkDownload  # noqa: E402, F401
-from certificates.models_signing import CertificateSignature, CertificateSigner  # noqa: E402, F401

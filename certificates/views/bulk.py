@@ -5,14 +5,14 @@ start (the filters from the querystring; GET shows what will be in the ZIP, POST
 -> download. Only the requester (and superusers) can see a job; to anyone else it does not
 exist (404).
 
-The lead registers ``bulk_urlpatterns()`` with the ``register_admin_urls`` hook; the
+Their URLs are ``bulk_urlpatterns()`` in ``certificates/admin_urls.py``; the
 certificates register links to ``reverse("certificates_bulk_start") + "?" +
 filter_querystring(request.GET)``.
 """
 
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import get_language, gettext_lazy, ngettext
@@ -32,32 +32,10 @@ from certificates.filters import (
     parse_filters,
 )
 from certificates.models import BulkDownload, Certificate
-from courses.admin_steps import PermissionRequiredMixin
+from courses.admin_toolkit import PermissionRequiredMixin
 
 PERMISSION = "certificates.view_certificate"
 RECENT_JOBS = 10
-
-
-def bulk_urlpatterns() -> list:
-    """The bulk ZIP screens, to be registered under the Wagtail admin."""
-    return [
-        path("certificate-zips/", BulkStartView.as_view(), name="certificates_bulk_start"),
-        path(
-            "certificate-zips/<int:job_id>/",
-            BulkStatusView.as_view(),
-            name="certificates_bulk_status",
-        ),
-        path(
-            "certificate-zips/<int:job_id>/download/",
-            BulkDownloadView.as_view(),
-            name="certificates_bulk_download",
-        ),
-        path(
-            "certificate-zips/<int:job_id>/resume/",
-            BulkResumeView.as_view(),
-            name="certificates_bulk_resume",
-        ),
-    ]
 
 
 class PermissionMixin(PermissionRequiredMixin):

@@ -1,0 +1,27 @@
+"""The certificates app's models: templates and issued certificates (``certificate``), bulk ZIP
+downloads (``bulk``) and PAdES signatures (``signing``). Import them from here."""
+
+from certificates.models.bulk import BulkDownload, new_work_token
+from certificates.models.certificate import (
+    Certificate,
+    CertificateEvent,
+    CertificateTemplate,
+    SerialCounter,
+    default_motto_1,
+    default_motto_2,
+)
+from certificates.models.signing import CertificateSignature, CertificateSigner, default_reason
+
+__all__ = [
+    "BulkDownload",
+    "Certificate",
+    "CertificateEvent",
+    "CertificateSignature",
+    "CertificateSigner",
+    "CertificateTemplate",
+    "SerialCounter",
+    "default_motto_1",
+    "default_motto_2",
+    "default_reason",
+    "new_work_token",
+]

@@ -1,0 +1,58 @@
+"""Output shapes of the quizzes API: ``attempts`` (quizzes, attempts, review, trainers' views)
+and ``statistics``. Import the serializers from here."""
+
+from quizzes.api.serializers.attempts import (
+    QUESTION_TYPES,
+    AnyField,
+    AttemptDetailSerializer,
+    AttemptPageSerializer,
+    AttemptQuestionSerializer,
+    AttemptSerializer,
+    ChoiceViewSerializer,
+    ClosedByField,
+    DelegateAttemptSerializer,
+    QuestionViewSerializer,
+    QuizBriefSerializer,
+    QuizSerializer,
+    QuizStatusSerializer,
+    ReviewedQuestionSerializer,
+    ReviewOptionsSerializer,
+    ReviewSerializer,
+    SaveAnswersSerializer,
+    SaveResultSerializer,
+)
+from quizzes.api.serializers.statistics import (
+    ChoiceFrequencySerializer,
+    DistractorSerializer,
+    QuestionStatisticsSerializer,
+    QuizEntrySerializer,
+    QuizReportSerializer,
+    QuizSummarySerializer,
+)
+
+__all__ = [
+    "AnyField",
+    "AttemptDetailSerializer",
+    "AttemptPageSerializer",
+    "AttemptQuestionSerializer",
+    "AttemptSerializer",
+    "ChoiceFrequencySerializer",
+    "ChoiceViewSerializer",
+    "ClosedByField",
+    "DelegateAttemptSerializer",
+    "DistractorSerializer",
+    "QUESTION_TYPES",
+    "QuestionStatisticsSerializer",
+    "QuestionViewSerializer",
+    "QuizBriefSerializer",
+    "QuizEntrySerializer",
+    "QuizReportSerializer",
+    "QuizSerializer",
+    "QuizStatusSerializer",
+    "QuizSummarySerializer",
+    "ReviewOptionsSerializer",
+    "ReviewSerializer",
+    "ReviewedQuestionSerializer",
+    "SaveAnswersSerializer",
+    "SaveResultSerializer",
+]
