@@ -24,7 +24,9 @@ from django.utils import timezone
 from django.utils.crypto import get_random_string
 from wagtail.models import Page, Site
 
+from courses.conf import lms_settings
 from courses.models import (
+    Consent,
     CourseIndexPage,
     CoursePage,
     DelegateProfile,
@@ -33,6 +35,7 @@ from courses.models import (
     Province,
 )
 from quizzes.models import Choice, Question, QuestionCategory, QuizPage, QuizSlot
+from courses.privacy.middleware import SESSION_KEY as CONSENT_SESSION_KEY
 from quizzes.services import current_versions
 
 # Django accepts the cookie's secret itself (32 characters) as the X-CSRFToken header.
@@ -238,7 +241,16 @@ def add_delegates(course: CoursePage, count: int, *, first: int = 0) -> list[Del
         )
         for user in users
     )
-    backend = settings.AUTHENTICATION_BACKENDS[0]
+    # Each delegate consented to the current privacy notice at sign-up, and signing in
+    # remembered it in the session (courses.privacy.middleware.remember_consent).
+    version = lms_settings.PRIVACY_NOTICE_VERSION
+    Consent.objects.bulk_create(
+        (Consent(user=user, notice_version=version, given_at=now) for user in users),
+        batch_size=2000,
+    )
+    # The backend a sign-in with a password records (the first, django-axes' lockout check,
+    # never signs anyone in).
+    backend = "courses.auth.EmailOrUsernameBackend"
     store = SessionStore()
     expires = now + timedelta(days=1)
     sessions, delegates = [], []
@@ -248,6 +260,7 @@ def add_delegates(course: CoursePage, count: int, *, first: int = 0) -> list[Del
             SESSION_KEY: str(user.pk),
             BACKEND_SESSION_KEY: backend,
             HASH_SESSION_KEY: user.get_session_auth_hash(),
+            CONSENT_SESSION_KEY: version,
         }
         sessions.append(
             Session(session_key=key, session_data=store.encode(data), expire_date=expires)
