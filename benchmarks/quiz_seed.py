@@ -34,8 +34,8 @@ from courses.models import (
     ModulePage,
     Province,
 )
-from quizzes.models import Choice, Question, QuestionCategory, QuizPage, QuizSlot
 from courses.privacy.middleware import SESSION_KEY as CONSENT_SESSION_KEY
+from quizzes.models import Choice, Question, QuestionCategory, QuizPage, QuizSlot
 from quizzes.services import current_versions
 
 # Django accepts the cookie's secret itself (32 characters) as the X-CSRFToken header.

@@ -12,7 +12,7 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
-from django.db.models import Case, Count, F, Field, Max, Value, When
+from django.db.models import Case, Count, Field, Max, Value, When
 from django.db.models.functions import Cast
 from django.utils import timezone
 
@@ -23,10 +23,11 @@ from courses.model_fields import column_names
 from courses.models import Enrollment
 from quizzes import exceptions
 from quizzes.answers import InvalidAnswer, clean_answer, for_scoring
-from quizzes.layout import NotEnoughQuestions, SlotSpec, draw_questions, order_choices, paginate
-from quizzes.models import Attempt, Question, QuizPage, Response, counts_now
+from quizzes.layout import NotEnoughQuestions, draw_questions, order_choices, paginate
+from quizzes.models import Attempt, QuizPage, Response, counts_now
 from quizzes.scoring import GradingMethod, QuestionType, final_grade, score_attempt
-from quizzes.services.versions import answer_keys, choices_in_order, current_versions
+from quizzes.services.drawing import DrawMaterial, material_for
+from quizzes.services.versions import answer_keys
 from quizzes.signals import attempt_passed
 
 
@@ -55,27 +56,14 @@ def _enrollment(quiz: QuizPage, user: AbstractBaseUser) -> Enrollment | None:
     return Enrollment.objects.filter(user=user, course=quiz.get_course()).first()
 
 
-def _draw(quiz: QuizPage, rng: random.Random) -> list[Question]:
-    slots = [
-        SlotSpec(question_id=s.question_id, category_id=s.category_id, count=s.count)
-        # Slots saved without a position come last, in the order they were added, on SQLite
-        # as on PostgreSQL.
-        for s in quiz.slots.order_by(F("sort_order").asc(nulls_last=True), "pk")
-    ]
-    categories = {s.category_id for s in slots if s.category_id}
-    pools: dict[int, list[int]] = {c: [] for c in categories}
-    for question_id, category_id in Question.objects.filter(category_id__in=categories).values_list(
-        "pk", "category_id"
-    ):
-        pools[category_id].append(question_id)
+def _draw(material: DrawMaterial, *, shuffle: bool, rng: random.Random) -> list[int]:
     try:
-        ids = draw_questions(slots, pools, rng=rng, shuffle=quiz.shuffle_questions)
+        ids = draw_questions(material.slots, material.pools, rng=rng, shuffle=shuffle)
     except NotEnoughQuestions:
         raise exceptions.QuizMisconfigured() from None
     if not ids:
         raise exceptions.QuizMisconfigured()
-    questions = Question.objects.prefetch_related(choices_in_order()).in_bulk(ids)
-    return [questions[i] for i in ids]
+    return ids
 
 
 def start_attempt(
@@ -107,8 +95,11 @@ def start_attempt(
         raise exceptions.NoAttemptsLeft()
 
     rng = rng or random.Random(secrets.randbits(64))  # noqa: S311 (layout, not security)
-    questions = _draw(quiz, rng)
-    versions = current_versions(questions)
+    material = material_for(quiz)
+    drawn = [
+        (question_id, material.questions[question_id])
+        for question_id in _draw(material, shuffle=quiz.shuffle_questions, rng=rng)
+    ]
     try:
         with transaction.atomic():
             attempt = Attempt.objects.create(
@@ -118,23 +109,23 @@ def start_attempt(
                 number=(made["last"] or 0) + 1,
                 started_at=now,
                 deadline_at=deadline_for(quiz, now),
-                pages=paginate(len(questions), quiz.questions_per_page),
+                pages=paginate(len(drawn), quiz.questions_per_page),
             )
             Response.objects.bulk_create(
                 Response(
                     attempt=attempt,
                     position=position,
-                    question_version=versions[question.pk],
+                    question_version_id=question.version_id,
                     choice_order=list(
                         order_choices(
                             QuestionType(question.type),
-                            [c.pk for c in question.choices.all()],
+                            question.choice_ids,
                             rng=rng,
                             shuffle=quiz.shuffle_choices and question.shuffle_choices,
                         )
                     ),
                 )
-                for position, question in enumerate(questions)
+                for position, (_id, question) in enumerate(drawn)
             )
     except IntegrityError:
         # Started twice at once (two tabs, a double click): both get the one that won.
