@@ -84,7 +84,14 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--workers",
         type=int,
         default=2 * cores,
-        help=f"gunicorn sync workers (default {2 * cores})",
+        help=f"gunicorn workers (default {2 * cores})",
+    )
+    parser.add_argument(
+        "--threads",
+        type=int,
+        default=4,
+        help="threads per worker: gthread workers, production's model (docs/decisions/0008; "
+        "default 4); 1 runs sync workers",
     )
     parser.add_argument(
         "--database-url",
@@ -355,7 +362,7 @@ def markdown(report: dict) -> str:
         f"# Quiz benchmark, {report['generated_at']}\n{notes}",
         f"{env['cpus']} cores, Python {env['python']}, Django {env['django']}, Wagtail "
         f"{env['wagtail']}, {env['database']}; cache: {env['cache']}; "
-        f"gunicorn {settings['workers']} sync workers "
+        f"gunicorn {settings['workers']} workers x {settings.get('threads', 1)} threads "
         f"(persistent database connections); load client: {settings['client']}.",
     ]
     if report.get("endpoints"):
@@ -508,9 +515,12 @@ def main(argv: list[str] | None = None) -> int:
         )
         say(f"NOTE: {notes[-1]}")
     report: dict = {}
-    server = Gunicorn(workers=args.workers, env=env, log=RESULTS / "quiz_gunicorn.log")
+    server = Gunicorn(
+        workers=args.workers, threads=args.threads, env=env, log=RESULTS / "quiz_gunicorn.log"
+    )
     try:
-        say(f"== gunicorn: {args.workers} sync workers on {server.base_url}")
+        model = f"gthread {args.workers} x {args.threads}" if args.threads > 1 else "sync"
+        say(f"== gunicorn: {args.workers} workers ({model}) on {server.base_url}")
         server.start()
         meter = Meter(app_pids=cpu.children(server.process.pid), db_pids=[])
         asyncio.run(_load(args, server, seeded, meter, report, say))
@@ -546,6 +556,7 @@ def main(argv: list[str] | None = None) -> int:
                 "client": "asyncio raw HTTP/1.1, one connection a request (benchmarks/"
                 "quiz_client.py), in the runner process",
                 "workers": args.workers,
+                "threads": args.threads,
                 "concurrency": args.concurrency,
                 "seconds": args.seconds,
                 "rounds": args.rounds,
