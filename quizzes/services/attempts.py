@@ -12,7 +12,7 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
-from django.db.models import Case, Count, Field, Max, Value, When
+from django.db.models import BooleanField, Case, ExpressionWrapper, F, Field, Value, When
 from django.db.models.functions import Cast
 from django.utils import timezone
 
@@ -53,7 +53,13 @@ def deadline_for(quiz: QuizPage, started_at: datetime) -> datetime | None:
 
 
 def _enrollment(quiz: QuizPage, user: AbstractBaseUser) -> Enrollment | None:
-    return Enrollment.objects.filter(user=user, course=quiz.get_course()).first()
+    """The delegate's enrolment in the quiz's course (its parent page), read by the course's
+    path in one query rather than the course first."""
+    return (
+        Enrollment.objects.filter(user_id=user.pk, course__path=quiz.path[: -quiz.steplen])
+        .order_by("pk")
+        .first()
+    )
 
 
 def _draw(material: DrawMaterial, *, shuffle: bool, rng: random.Random) -> list[int]:
@@ -75,7 +81,14 @@ def start_attempt(
 ) -> Attempt:
     """Start an attempt, or return the delegate's open one: there is at most one."""
     now = now or timezone.now()
-    open_attempt = Attempt.objects.filter(quiz=quiz, user=user, state=Attempt.State.OPEN).first()
+    # The delegate's attempts at this quiz (a few at most), each saying whether it counts now,
+    # in one read: the open one, the last number, the allowance used.
+    made = list(
+        Attempt.objects.filter(quiz=quiz, user=user)
+        .annotate(counts=ExpressionWrapper(counts_now(), output_field=BooleanField()))
+        .order_by("number")
+    )
+    open_attempt = next((a for a in made if a.state == Attempt.State.OPEN), None)
     if open_attempt is not None:
         if not is_overdue(open_attempt, now):
             return open_attempt
@@ -88,10 +101,7 @@ def start_attempt(
     if enrollment is None and not quiz.permissions_for_user(user).can_edit():
         raise course_exceptions.NotEnrolled()
     # Numbers run on across a renewal; only the attempts that count now use up the allowance.
-    made = Attempt.objects.filter(quiz=quiz, user=user).aggregate(
-        last=Max("number"), used=Count("pk", filter=counts_now())
-    )
-    if quiz.attempts_allowed and made["used"] >= quiz.attempts_allowed:
+    if quiz.attempts_allowed and sum(a.counts for a in made) >= quiz.attempts_allowed:
         raise exceptions.NoAttemptsLeft()
 
     rng = rng or random.Random(secrets.randbits(64))  # noqa: S311 (layout, not security)
@@ -106,7 +116,7 @@ def start_attempt(
                 quiz=quiz,
                 user=user,
                 enrollment=enrollment,
-                number=(made["last"] or 0) + 1,
+                number=max((a.number for a in made), default=0) + 1,
                 started_at=now,
                 deadline_at=deadline_for(quiz, now),
                 pages=paginate(len(drawn), quiz.questions_per_page),
@@ -268,16 +278,26 @@ def _write_answers(attempt, answers, seen_revisions, now) -> SaveResult:
 
 
 def _store_answers(changed: list[tuple[int, Any, int]], now: datetime) -> None:
-    """Write the changed ``(response id, answer, revision)``s in one UPDATE (``bulk_update``:
-    a CASE per column picking each row's value)."""
+    """Write the changed ``(response id, answer, revision)``s in one UPDATE. The time and the
+    revision's step are the same for every row (each row's revision is one more than the one
+    just read under the attempt's lock), so only the answer needs a CASE picking each row's
+    value, and an autosave of one answer needs none."""
     if not changed:
         return
-    Response.objects.bulk_update(
-        [
-            Response(pk=pk, answer=answer, answered_at=now, revision=revision)
-            for pk, answer, revision in changed
-        ],
-        ["answer", "answered_at", "revision"],
+    field = Response._meta.get_field("answer")
+    if len(changed) == 1:
+        answer = changed[0][1]  # a plain value: None is SQL NULL (a cleared answer)
+    else:
+        # Cast, as bulk_update() casts: PostgreSQL types a CASE of parameters as text.
+        answer = Cast(
+            Case(
+                *(When(pk=pk, then=Value(value, output_field=field)) for pk, value, _r in changed),
+                output_field=field,
+            ),
+            output_field=field,
+        )
+    Response.objects.filter(pk__in=[pk for pk, _a, _r in changed]).update(
+        answer=answer, answered_at=now, revision=F("revision") + 1
     )
 
 
