@@ -40,6 +40,7 @@ RESULTS = ROOT / "benchmarks" / "results"
 SETTINGS = "lms.settings.bench"
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/lms_quiz_bench"
 THROUGHPUT_TARGET = 0.40  # page save and submit, each, of the reference write's throughput
+START_P95_MS = 1000
 SAVE_P95_MS = 200
 SUBMIT_P95_MS = 500
 WARM_DELEGATES = 40
@@ -207,6 +208,11 @@ def targets(report: dict) -> list[dict]:
                     or verified["duplicate_attempts"]
                 )
                 and verified["graded"] == conf["delegates"],
+            },
+            {
+                "name": f"conference: p95 start < {START_P95_MS} ms",
+                "value": f"{conf['by_kind']['start']['p95_ms']:.0f} ms",
+                "passed": conf["by_kind"]["start"]["p95_ms"] < START_P95_MS,
             },
             {
                 "name": f"conference: p95 save < {SAVE_P95_MS} ms",
