@@ -198,9 +198,7 @@ class Gunicorn:
     """gunicorn on loopback (sync workers, or ``threads`` > 1: gthread workers of that many
     threads); always stopped by stop(), bounded in time."""
 
-    def __init__(
-        self, *, workers: int, env: dict[str, str], log: Path, threads: int = 1
-    ) -> None:
+    def __init__(self, *, workers: int, env: dict[str, str], log: Path, threads: int = 1) -> None:
         self.port = free_port()
         self.workers = workers
         self.threads = threads
