@@ -29,7 +29,7 @@ if str(ROOT) not in sys.path:
 from benchmarks.run import add_cache_arguments  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "results"
-KINDS = ("reference", "start", "save", "submit")
+KINDS = ("reference", "start", "save", "autosave", "submit")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -105,11 +105,24 @@ def main(argv: list[str] | None = None) -> int:
         )
         return response, 200
 
+    def autosave(i):
+        """Second thoughts: one answer of the first page changed, as attempt.js autosaves."""
+        position = seeded.pages[0][0]
+        key = seeded.keys[position]
+        planned_now = planned(seeded.keys, delegates[i].index, position)
+        body = {"answers": {str(position): key.wrong if planned_now == key.right else key.right}}
+        response = clients[i].post(
+            f"/learn/attempts/{attempts[i]}/save/",
+            json.dumps(body),
+            content_type="application/json",
+        )
+        return response, 200
+
     def submit(i):
         return clients[i].post(f"/learn/attempts/{attempts[i]}/submit/"), 302
 
     # One untimed delegate through everything: imports, caches, connections.
-    for task in (reference, start, save, submit):
+    for task in (reference, start, save, autosave, submit):
         response, expected = task(2 * n)
         assert response.status_code == expected, (task.__name__, response.status_code)
 
@@ -124,7 +137,7 @@ def main(argv: list[str] | None = None) -> int:
                 raise SystemExit(f"{kind}: {response.status_code}")
 
     lines = []
-    for kind, task in zip(KINDS, (reference, start, save, submit), strict=True):
+    for kind, task in zip(KINDS, (reference, start, save, autosave, submit), strict=True):
         if kind == "submit":  # real attempts: every page answered, about half of them pass
             for i in range(2 * n):
                 for page in range(1, len(seeded.pages)):
@@ -155,7 +168,7 @@ def main(argv: list[str] | None = None) -> int:
         stats.print_stats(args.top)
         stats.sort_stats("tottime").print_stats(args.top)
         print(f"\n===== {kind}: CPU, by cumulative then own time, top {args.top}\n{out.getvalue()}")
-        if kind in ("save", "submit", "start"):
+        if kind != "reference":
             per_request: dict[str, int] = {}
             for query in queries[-(len(queries) // n) :]:
                 per_request[query["sql"][:110]] = per_request.get(query["sql"][:110], 0) + 1

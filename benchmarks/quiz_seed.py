@@ -9,6 +9,7 @@ get, so a run can be checked against the database afterwards. Call ``seed`` afte
 """
 
 import hashlib
+import secrets
 from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
@@ -16,15 +17,16 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
-from django.contrib.auth.hashers import make_password
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.sessions.models import Session
 from django.core.cache import caches
 from django.utils import timezone
-from django.utils.crypto import get_random_string
 from wagtail.models import Page, Site
 
+from courses.conf import lms_settings
 from courses.models import (
+    Consent,
     CourseIndexPage,
     CoursePage,
     DelegateProfile,
@@ -32,6 +34,7 @@ from courses.models import (
     ModulePage,
     Province,
 )
+from courses.privacy.middleware import SESSION_KEY as CONSENT_SESSION_KEY
 from quizzes.models import Choice, Question, QuestionCategory, QuizPage, QuizSlot
 from quizzes.services import current_versions
 
@@ -213,7 +216,8 @@ def add_delegates(course: CoursePage, count: int, *, first: int = 0) -> list[Del
         user_model(
             username=f"bench.quiz{n}@example.vn",
             email=f"bench.quiz{n}@example.vn",
-            password=make_password(None),
+            # make_password(None), without its 40 random.choice() calls a user.
+            password=UNUSABLE_PASSWORD_PREFIX + secrets.token_hex(20),
         )
         for n in range(first, first + count)
     )
@@ -238,20 +242,31 @@ def add_delegates(course: CoursePage, count: int, *, first: int = 0) -> list[Del
         )
         for user in users
     )
-    backend = settings.AUTHENTICATION_BACKENDS[0]
+    # Each delegate consented to the current privacy notice at sign-up, and signing in
+    # remembered it in the session (courses.privacy.middleware.remember_consent).
+    version = lms_settings.PRIVACY_NOTICE_VERSION
+    Consent.objects.bulk_create(
+        (Consent(user=user, notice_version=version, given_at=now) for user in users),
+        batch_size=2000,
+    )
+    # The backend a sign-in with a password records (the first, django-axes' lockout check,
+    # never signs anyone in).
+    backend = "courses.auth.EmailOrUsernameBackend"
     store = SessionStore()
     expires = now + timedelta(days=1)
-    sessions, delegates = [], []
+    sessions, delegates, cached = [], [], {}
     for n, user in enumerate(users, start=first):
-        key = get_random_string(32, SESSION_KEY_CHARS)
+        key = secrets.token_hex(16)  # 32 of SESSION_KEY_CHARS, cheaper than get_random_string
         data = {
             SESSION_KEY: str(user.pk),
             BACKEND_SESSION_KEY: backend,
             HASH_SESSION_KEY: user.get_session_auth_hash(),
+            CONSENT_SESSION_KEY: version,
         }
         sessions.append(
             Session(session_key=key, session_data=store.encode(data), expire_date=expires)
         )
+        cached[key] = data
         cookie = f"{settings.SESSION_COOKIE_NAME}={key}; {settings.CSRF_COOKIE_NAME}={CSRF_TOKEN}"
         delegates.append(Delegate(index=n, user_id=user.pk, cookie=cookie))
     Session.objects.bulk_create(sessions, batch_size=1000)
@@ -259,7 +274,7 @@ def add_delegates(course: CoursePage, count: int, *, first: int = 0) -> list[Del
         from django.contrib.sessions.backends.cached_db import KEY_PREFIX
 
         caches[settings.SESSION_CACHE_ALIAS].set_many(
-            {KEY_PREFIX + s.session_key: store.decode(s.session_data) for s in sessions},
+            {KEY_PREFIX + key: data for key, data in cached.items()},
             timeout=int((expires - now).total_seconds()),
         )
     return delegates

@@ -195,11 +195,13 @@ def free_port() -> int:
 
 
 class Gunicorn:
-    """gunicorn with sync workers on loopback; always stopped by stop(), bounded in time."""
+    """gunicorn on loopback (sync workers, or ``threads`` > 1: gthread workers of that many
+    threads); always stopped by stop(), bounded in time."""
 
-    def __init__(self, *, workers: int, env: dict[str, str], log: Path) -> None:
+    def __init__(self, *, workers: int, env: dict[str, str], log: Path, threads: int = 1) -> None:
         self.port = free_port()
         self.workers = workers
+        self.threads = threads
         self.env = env
         self.log = log
         self.process: subprocess.Popen | None = None
@@ -213,7 +215,8 @@ class Gunicorn:
             sys.executable, "-m", "gunicorn", "lms.wsgi:application",
             "--bind", f"{HOST}:{self.port}",
             "--workers", str(self.workers),
-            "--worker-class", "sync",
+            "--worker-class", "gthread" if self.threads > 1 else "sync",
+            "--threads", str(self.threads),
             "--chdir", str(ROOT),
             "--timeout", "30",
             "--graceful-timeout", "5",

@@ -11,6 +11,9 @@ class QuizzesConfig(AppConfig):
         from courses import roles
         from courses.privacy import registry
         from quizzes.privacy import QuizzesProvider
+        from quizzes.services.drawing import connect_receivers
+
+        connect_receivers()
 
         registry.register(QuizzesProvider())
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
-from django.db.models import Case, Count, F, Field, Max, Value, When
+from django.db.models import BooleanField, Case, ExpressionWrapper, F, Field, Value, When
 from django.db.models.functions import Cast
 from django.utils import timezone
 
@@ -23,10 +23,11 @@ from courses.model_fields import column_names
 from courses.models import Enrollment
 from quizzes import exceptions
 from quizzes.answers import InvalidAnswer, clean_answer, for_scoring
-from quizzes.layout import NotEnoughQuestions, SlotSpec, draw_questions, order_choices, paginate
-from quizzes.models import Attempt, Question, QuizPage, Response, counts_now
+from quizzes.layout import NotEnoughQuestions, draw_questions, order_choices, paginate
+from quizzes.models import Attempt, QuizPage, Response, counts_now
 from quizzes.scoring import GradingMethod, QuestionType, final_grade, score_attempt
-from quizzes.services.versions import answer_keys, choices_in_order, current_versions
+from quizzes.services.drawing import DrawMaterial, material_for
+from quizzes.services.versions import answer_keys
 from quizzes.signals import attempt_passed
 
 
@@ -52,30 +53,23 @@ def deadline_for(quiz: QuizPage, started_at: datetime) -> datetime | None:
 
 
 def _enrollment(quiz: QuizPage, user: AbstractBaseUser) -> Enrollment | None:
-    return Enrollment.objects.filter(user=user, course=quiz.get_course()).first()
+    """The delegate's enrolment in the quiz's course (its parent page), read by the course's
+    path in one query rather than the course first."""
+    return (
+        Enrollment.objects.filter(user_id=user.pk, course__path=quiz.path[: -quiz.steplen])
+        .order_by("pk")
+        .first()
+    )
 
 
-def _draw(quiz: QuizPage, rng: random.Random) -> list[Question]:
-    slots = [
-        SlotSpec(question_id=s.question_id, category_id=s.category_id, count=s.count)
-        # Slots saved without a position come last, in the order they were added, on SQLite
-        # as on PostgreSQL.
-        for s in quiz.slots.order_by(F("sort_order").asc(nulls_last=True), "pk")
-    ]
-    categories = {s.category_id for s in slots if s.category_id}
-    pools: dict[int, list[int]] = {c: [] for c in categories}
-    for question_id, category_id in Question.objects.filter(category_id__in=categories).values_list(
-        "pk", "category_id"
-    ):
-        pools[category_id].append(question_id)
+def _draw(material: DrawMaterial, *, shuffle: bool, rng: random.Random) -> list[int]:
     try:
-        ids = draw_questions(slots, pools, rng=rng, shuffle=quiz.shuffle_questions)
+        ids = draw_questions(material.slots, material.pools, rng=rng, shuffle=shuffle)
     except NotEnoughQuestions:
         raise exceptions.QuizMisconfigured() from None
     if not ids:
         raise exceptions.QuizMisconfigured()
-    questions = Question.objects.prefetch_related(choices_in_order()).in_bulk(ids)
-    return [questions[i] for i in ids]
+    return ids
 
 
 def start_attempt(
@@ -87,7 +81,14 @@ def start_attempt(
 ) -> Attempt:
     """Start an attempt, or return the delegate's open one: there is at most one."""
     now = now or timezone.now()
-    open_attempt = Attempt.objects.filter(quiz=quiz, user=user, state=Attempt.State.OPEN).first()
+    # The delegate's attempts at this quiz (a few at most), each saying whether it counts now,
+    # in one read: the open one, the last number, the allowance used.
+    made = list(
+        Attempt.objects.filter(quiz=quiz, user=user)
+        .annotate(counts=ExpressionWrapper(counts_now(), output_field=BooleanField()))
+        .order_by("number")
+    )
+    open_attempt = next((a for a in made if a.state == Attempt.State.OPEN), None)
     if open_attempt is not None:
         if not is_overdue(open_attempt, now):
             return open_attempt
@@ -100,41 +101,41 @@ def start_attempt(
     if enrollment is None and not quiz.permissions_for_user(user).can_edit():
         raise course_exceptions.NotEnrolled()
     # Numbers run on across a renewal; only the attempts that count now use up the allowance.
-    made = Attempt.objects.filter(quiz=quiz, user=user).aggregate(
-        last=Max("number"), used=Count("pk", filter=counts_now())
-    )
-    if quiz.attempts_allowed and made["used"] >= quiz.attempts_allowed:
+    if quiz.attempts_allowed and sum(a.counts for a in made) >= quiz.attempts_allowed:
         raise exceptions.NoAttemptsLeft()
 
     rng = rng or random.Random(secrets.randbits(64))  # noqa: S311 (layout, not security)
-    questions = _draw(quiz, rng)
-    versions = current_versions(questions)
+    material = material_for(quiz)
+    drawn = [
+        (question_id, material.questions[question_id])
+        for question_id in _draw(material, shuffle=quiz.shuffle_questions, rng=rng)
+    ]
     try:
         with transaction.atomic():
             attempt = Attempt.objects.create(
                 quiz=quiz,
                 user=user,
                 enrollment=enrollment,
-                number=(made["last"] or 0) + 1,
+                number=max((a.number for a in made), default=0) + 1,
                 started_at=now,
                 deadline_at=deadline_for(quiz, now),
-                pages=paginate(len(questions), quiz.questions_per_page),
+                pages=paginate(len(drawn), quiz.questions_per_page),
             )
             Response.objects.bulk_create(
                 Response(
                     attempt=attempt,
                     position=position,
-                    question_version=versions[question.pk],
+                    question_version_id=question.version_id,
                     choice_order=list(
                         order_choices(
                             QuestionType(question.type),
-                            [c.pk for c in question.choices.all()],
+                            question.choice_ids,
                             rng=rng,
                             shuffle=quiz.shuffle_choices and question.shuffle_choices,
                         )
                     ),
                 )
-                for position, question in enumerate(questions)
+                for position, (_id, question) in enumerate(drawn)
             )
     except IntegrityError:
         # Started twice at once (two tabs, a double click): both get the one that won.
@@ -277,16 +278,26 @@ def _write_answers(attempt, answers, seen_revisions, now) -> SaveResult:
 
 
 def _store_answers(changed: list[tuple[int, Any, int]], now: datetime) -> None:
-    """Write the changed ``(response id, answer, revision)``s in one UPDATE (``bulk_update``:
-    a CASE per column picking each row's value)."""
+    """Write the changed ``(response id, answer, revision)``s in one UPDATE. The time and the
+    revision's step are the same for every row (each row's revision is one more than the one
+    just read under the attempt's lock), so only the answer needs a CASE picking each row's
+    value, and an autosave of one answer needs none."""
     if not changed:
         return
-    Response.objects.bulk_update(
-        [
-            Response(pk=pk, answer=answer, answered_at=now, revision=revision)
-            for pk, answer, revision in changed
-        ],
-        ["answer", "answered_at", "revision"],
+    field = Response._meta.get_field("answer")
+    if len(changed) == 1:
+        answer = changed[0][1]  # a plain value: None is SQL NULL (a cleared answer)
+    else:
+        # Cast, as bulk_update() casts: PostgreSQL types a CASE of parameters as text.
+        answer = Cast(
+            Case(
+                *(When(pk=pk, then=Value(value, output_field=field)) for pk, value, _r in changed),
+                output_field=field,
+            ),
+            output_field=field,
+        )
+    Response.objects.filter(pk__in=[pk for pk, _a, _r in changed]).update(
+        answer=answer, answered_at=now, revision=F("revision") + 1
     )
 
 

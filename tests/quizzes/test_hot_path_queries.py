@@ -36,10 +36,12 @@ def test_starting_a_quiz_stays_within_its_queries(
     client, quiz_and_delegate, django_assert_num_queries
 ):
     quiz, user = quiz_and_delegate
-    # Session, user; the quiz page (view restrictions, the page, its specific row); an open
-    # attempt; the course; the enrolment; attempts used; slots, questions, choices, versions;
-    # the attempt and its responses inserted (in a savepoint of the test's transaction).
-    with django_assert_num_queries(16):
+    # Session, user; the quiz page (view restrictions, the page, its specific row); the
+    # delegate's attempts; the enrolment (by the course's path); slots, questions, choices,
+    # versions (the tests' cache is per process: quizzes.services.drawing reads them from a
+    # shared one, test_drawing_cache.py); the attempt and its responses inserted (in a
+    # savepoint of the test's transaction).
+    with django_assert_num_queries(14):
         response = client.post(reverse("quizzes:start", args=[quiz.pk]))
     assert response.status_code == 302
     assert Attempt.objects.filter(quiz=quiz, user=user).count() == 1

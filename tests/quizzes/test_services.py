@@ -270,6 +270,20 @@ def test_a_cleared_answer_is_stored_as_no_answer(enrolled):
     assert not attempt.responses.filter(answer__isnull=False).exists()
 
 
+def test_answers_cleared_together_are_stored_as_no_answer(enrolled):
+    course, user = enrolled
+    questions = [qf.question(), qf.question()]
+    quiz = qf.quiz(course, questions=questions)
+    attempt = services.start_attempt(quiz=quiz, user=user, now=NOW)
+    answers = {0: right_choice(questions[0]), 1: right_choice(questions[1])}
+    services.save_answers(attempt_id=attempt.pk, user=user, answers=answers, now=NOW)
+    result = services.save_answers(
+        attempt_id=attempt.pk, user=user, answers={0: "", 1: ""}, now=NOW
+    )
+    assert (result.saved, result.revisions) == ([0, 1], {0: 2, 1: 2})
+    assert not attempt.responses.filter(answer__isnull=False).exists()
+
+
 def test_saving_someone_elses_attempt_raises_does_not_exist(enrolled):
     course, user = enrolled
     question = qf.question()
