@@ -384,5 +384,6 @@ class CertificateEvent(models.Model):
         return f"{self.certificate} {self.action}"
 
 
+from certificates.models_badges import BadgeKey, StatusListEntry  # noqa: E402, F401
 from certificates.models_bulk import BulkDownload  # noqa: E402, F401
 from certificates.models_signing import CertificateSignature, CertificateSigner  # noqa: E402, F401

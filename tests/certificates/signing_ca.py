@@ -89,8 +89,7 @@ class SigningCA:
             )
             builder = builder.add_extension(x509.CRLDistributionPoints([point]), critical=False)
         certificate = (
-            builder
-            .subject_name(_name(common_name, "Cơ quan thử nghiệm"))
+            builder.subject_name(_name(common_name, "Cơ quan thử nghiệm"))
             .issuer_name(self.certificate.subject)
             .public_key(key.public_key())
             .serial_number(x509.random_serial_number())
@@ -154,10 +153,7 @@ class SigningCA:
         )
         for serial, when in revoked.items():
             builder = builder.add_revoked_certificate(
-                x509.RevokedCertificateBuilder()
-                .serial_number(serial)
-                .revocation_date(when)
-                .build()
+                x509.RevokedCertificateBuilder().serial_number(serial).revocation_date(when).build()
             )
         return builder.sign(self.key, hashes.SHA256()).public_bytes(serialization.Encoding.DER)
 

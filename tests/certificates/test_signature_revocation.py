@@ -15,17 +15,33 @@ from certificates.signature_check import Revocation, Verdict, check_signature
 from certificates.views import signature_message
 from tests import factories
 from tests.certificates import factories as cf
-from tests.certificates.signing_ca import local_crl_server, signer_config
-from tests.certificates.test_signing import (  # noqa: F401 (fixtures)
-    _password,
-    ca,
-    closed_port,
-    course,
-    issue,
-    pdf_bytes,
+from tests.certificates.signing_ca import (
+    PASSWORD,
+    PASSWORD_ENV,
+    SigningCA,
+    local_crl_server,
+    signer_config,
 )
+from tests.certificates.test_signing import closed_port, issue, pdf_bytes
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _password(monkeypatch):
+    monkeypatch.setenv(PASSWORD_ENV, PASSWORD)
+    with translation.override("en"):  # the messages are asserted in English
+        yield
+
+
+@pytest.fixture(scope="module")
+def ca():
+    return SigningCA.create("LMS Revocation Test CA")
+
+
+@pytest.fixture
+def course():
+    return factories.course(modules=1)
 
 
 def agency_serial(path) -> int:
@@ -87,8 +103,6 @@ def test_a_certificate_that_names_no_crl_says_revocation_was_not_checked(ca, cou
 def test_a_strangers_crl_address_is_never_visited(ca, course, tmp_path, crl_server):
     """Only the agency's own certificates lead to a fetch (no requests to addresses an
     uploaded file chose)."""
-    from tests.certificates.signing_ca import SigningCA
-
     configure(course, ca.pkcs12_file(tmp_path))
     stranger = SigningCA.create("Stranger CA")
     config = signer_config(
