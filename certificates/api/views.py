@@ -112,14 +112,11 @@ class MyCertificateAPIViewSet(APIViewSetMixin, viewsets.ReadOnlyModelViewSet):
         tags=["certificates"],
         responses=serializers.PreparingCertificateSerializer(many=True),
     )
-    @action(detail=False, methods=["get"], filterset_class=None)
+    @action(detail=False, methods=["get"], filterset_class=None, pagination_class=None)
     def preparing(self, request):
+        # Not paged: a delegate has at most a few certificates in the making at once.
         enrollments = selectors.pending_certificates(user=request.user)
-        page = self.paginate_queryset(enrollments)
-        data = serializers.PreparingCertificateSerializer(
-            enrollments if page is None else page, many=True
-        ).data
-        return Response(data) if page is None else self.get_paginated_response(data)
+        return Response(serializers.PreparingCertificateSerializer(enrollments, many=True).data)
 
     @extend_schema(
         summary=_("The Open Badges 3.0 credential of one of my certificates"),

@@ -98,9 +98,5 @@ def test_a_certificate_being_prepared_is_listed_as_preparing(world, login):
     world.enrollment.save(update_fields=["completed_at"])
     Certificate.objects.filter(enrollment=world.enrollment).delete()
     rows = login("delegate").get(reverse("lms_api:my-certificate-preparing")).json()
-    rows = rows["results"] if isinstance(rows, dict) else rows
     assert [(r["enrollment"], r["state"]) for r in rows] == [(world.enrollment.pk, "preparing")]
-    assert login("other_delegate").get(reverse("lms_api:my-certificate-preparing")).json() in (
-        [],
-        {"count": 0, "next": None, "previous": None, "results": []},
-    )
+    assert login("other_delegate").get(reverse("lms_api:my-certificate-preparing")).json() == []
