@@ -118,6 +118,7 @@ def _load_pkcs12(config: CertificateSigner):
 
 def _load_pkcs11(config: CertificateSigner):
     try:
+        from pkcs11 import exceptions as token_errors
         from pyhanko.config.pkcs11 import TokenCriteria
         from pyhanko.sign import pkcs11
     except ImportError as error:  # python-pkcs11 is not installed
@@ -131,15 +132,45 @@ def _load_pkcs11(config: CertificateSigner):
             token_criteria=TokenCriteria(label=config.pkcs11_token_label),
             user_pin=pin.decode() if pin is not None else None,
         )
+    except (
+        token_errors.PinIncorrect,
+        token_errors.PinInvalid,
+        token_errors.PinLenRange,
+        token_errors.PinExpired,
+        token_errors.PinLocked,
+    ) as error:
+        # Not retried: every wrong try counts towards the token locking itself.
+        raise SignerMisconfigured(
+            _(
+                "The PIN of the signing token “%(label)s” was refused (%(error)s). Correct it "
+                "before the token locks itself after too many wrong tries."
+            )
+            % {"label": config.pkcs11_token_label, "error": type(error).__name__}
+        ) from error
     except Exception as error:  # the token is unplugged, or the module absent
         raise SignerUnavailable(
             _("The signing token “%(label)s” is not available: %(error)s")
             % {"label": config.pkcs11_token_label, "error": error}
         ) from error
-    # The certificate on the token carries the key's label, as agencies' tokens are issued.
+    # The certificate on the token carries the key's label, as agencies' tokens are issued;
+    # every other certificate on it (the issuing CA's) joins the embedded chain. The digest is
+    # computed here and the token signs it ("raw" RSA PKCS#1 v1.5 or ECDSA): every token has
+    # those mechanisms, not every one has the hash-and-sign ones (SoftHSM lacks ECDSA-SHA256).
     signer = pkcs11.PKCS11Signer(
-        session, key_label=config.pkcs11_key_label, cert_label=config.pkcs11_key_label
+        session,
+        key_label=config.pkcs11_key_label,
+        cert_label=config.pkcs11_key_label,
+        other_certs_to_pull=None,
+        use_raw_mechanism=True,
     )
+    try:
+        signer.signing_cert  # noqa: B018 (reads the key and certificate from the token)
+    except Exception as error:
+        session.close()
+        raise SignerMisconfigured(
+            _("The token “%(label)s” holds no key and certificate labelled “%(key)s”: %(error)s")
+            % {"label": config.pkcs11_token_label, "key": config.pkcs11_key_label, "error": error}
+        ) from error
     return signer, session
 
 

@@ -5,11 +5,13 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from certificates import tasks
+from certificates import selectors, tasks
+from certificates.badges import keys
 from certificates.conf import verification_url
-from certificates.models import BulkDownload, Certificate
+from certificates.models import BulkDownload, Certificate, CertificateSignature
 from certificates.views.bulk import job_text
 from courses.api.toolkit import absolute_url
 
@@ -18,14 +20,49 @@ def api_url(context, name: str, pk: int) -> str:
     return absolute_url(context, reverse(f"lms_api:{name}", args=[pk]))
 
 
-class CertificateSerializer(serializers.ModelSerializer):
-    """One of my certificates."""
+class SignatureSerializer(serializers.ModelSerializer):
+    """Who signed the certificate's PDF (PAdES), recorded when it was issued."""
 
+    class Meta:
+        model = CertificateSignature
+        fields = ["signer_name", "certificate_subject", "signed_at", "timestamped"]
+        read_only_fields = fields
+
+
+VALIDITY_CHOICES = [
+    (Certificate.Status.VALID, _("Valid")),
+    ("expired", _("Expired")),
+    (Certificate.Status.REVOKED, _("Revoked")),
+    (Certificate.Status.SUPERSEDED, _("Superseded")),
+]
+
+
+class CertificateSerializer(serializers.ModelSerializer):
+    """One of my certificates: its state, its proof (digital signature, Open Badges 3.0
+    credential) and its validity."""
+
+    state = serializers.SerializerMethodField(
+        help_text=_(
+            "Always `issued`: a certificate exists once rendered, signed and stored. Those still "
+            "being prepared are listed at `preparing`."
+        )
+    )
     status_label = serializers.CharField(source="get_status_display", read_only=True)
+    validity = serializers.SerializerMethodField(
+        help_text=_("valid, expired, revoked or superseded, as the verification page says.")
+    )
+    expired = serializers.SerializerMethodField()
+    signed = serializers.SerializerMethodField(help_text=_("Whether the PDF is digitally signed."))
+    signature = serializers.SerializerMethodField(help_text=_("Null when the PDF is unsigned."))
     verification_url = serializers.SerializerMethodField(
         help_text=_("The public page that confirms the certificate (its QR code).")
     )
     pdf_url = serializers.SerializerMethodField(help_text=_("Download the issued PDF."))
+    share_url = serializers.SerializerMethodField(
+        help_text=_(
+            "The credential's public page, to share. Null when the site issues no Open Badges."
+        )
+    )
 
     pdf_url_name = "my-certificate-pdf"
 
@@ -43,16 +80,91 @@ class CertificateSerializer(serializers.ModelSerializer):
             "cohort_name",
             "score",
             "issued_on",
+            "state",
+            "valid_until",
+            "validity",
+            "expired",
+            "signed",
+            "signature",
             "verification_url",
             "pdf_url",
+            "share_url",
         ]
         read_only_fields = fields
+
+    def get_state(self, certificate) -> str:
+        return "issued"
+
+    def get_validity(self, certificate) -> str:
+        return selectors.public_status(certificate)
+
+    def get_expired(self, certificate) -> bool:
+        return selectors.public_status(certificate) == selectors.EXPIRED
+
+    def get_signed(self, certificate) -> bool:
+        return self.signature_of(certificate) is not None
+
+    @extend_schema_field(SignatureSerializer(allow_null=True))
+    def get_signature(self, certificate) -> dict | None:
+        signature = self.signature_of(certificate)
+        return SignatureSerializer(signature).data if signature is not None else None
+
+    def signature_of(self, certificate) -> CertificateSignature | None:
+        try:
+            return certificate.signature
+        except CertificateSignature.DoesNotExist:
+            return None
+
+    def get_share_url(self, certificate) -> str | None:
+        if keys.configured_pem() is None:
+            return None
+        path = reverse("certificates:badge_public", args=[certificate.verification_code])
+        return absolute_url(self.context, path)
 
     def get_verification_url(self, certificate) -> str:
         return verification_url(certificate.verification_code, course=certificate.course)
 
     def get_pdf_url(self, certificate) -> str:
         return api_url(self.context, self.pdf_url_name, certificate.pk)
+
+
+class MyCertificateSerializer(CertificateSerializer):
+    """One of my certificates, with its Open Badges 3.0 credential (only its holder downloads
+    it, as on "My certificates")."""
+
+    credential_url = serializers.SerializerMethodField(
+        help_text=_("The signed Open Badges 3.0 credential. Null when the site issues none.")
+    )
+
+    class Meta(CertificateSerializer.Meta):
+        fields = [*CertificateSerializer.Meta.fields, "credential_url"]
+        read_only_fields = fields
+
+    def get_credential_url(self, certificate) -> str | None:
+        if keys.configured_pem() is None:
+            return None
+        return api_url(self.context, "my-certificate-credential", certificate.pk)
+
+
+class PreparingCertificateSerializer(serializers.Serializer):
+    """A completed course whose certificate is being prepared (issued by a task, waiting for
+    the signer)."""
+
+    enrollment = serializers.IntegerField(source="pk", read_only=True)
+    course = serializers.IntegerField(source="course_id", read_only=True)
+    course_title = serializers.CharField(source="course.title", read_only=True)
+    completed_at = serializers.DateTimeField(read_only=True)
+    state = serializers.SerializerMethodField(help_text=_("Always `preparing`."))
+
+    def get_state(self, enrollment) -> str:
+        return "preparing"
+
+
+class CredentialSerializer(serializers.Serializer):
+    """The Open Badges 3.0 ``OpenBadgeCredential`` and its VC-JWT (what wallets import)."""
+
+    credential = serializers.DictField(read_only=True)
+    jwt = serializers.CharField(read_only=True, help_text=_("The credential signed as VC-JWT."))
 
 
 class RegisterCertificateSerializer(CertificateSerializer):

@@ -6,6 +6,7 @@ Each endpoint calls what the HTML views call (``certificates.selectors``, ``serv
 Files (PDF, CSV, XLSX, ZIP) are served whatever the Accept header says; errors are JSON.
 """
 
+from django.http import Http404
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_filters.utils import translate_validation
@@ -28,6 +29,7 @@ from certificates.api.filters import (
     invalid_filter,
 )
 from certificates.api.permissions import ViewsCertificates
+from certificates.badges import issuing as badge_issuing
 from certificates.bulk import BulkDownloadError
 from certificates.downloads import pdf_response
 from certificates.exceptions import FileTooLarge
@@ -83,12 +85,44 @@ class MyCertificateAPIViewSet(APIViewSetMixin, viewsets.ReadOnlyModelViewSet):
     anyone else's do not exist for them, whatever their role."""
 
     queryset = Certificate.objects.none()
-    serializer_class = serializers.CertificateSerializer
+    serializer_class = serializers.MyCertificateSerializer
     filterset_class = None
 
     def get_queryset(self):
         history = self.action != "list"
-        return selectors.certificates_of(user=self.request.user, include_history=history)
+        return selectors.certificates_of(
+            user=self.request.user, include_history=history
+        ).select_related("signature")
+
+    @extend_schema(
+        summary=_("My certificates being prepared"),
+        description=_(
+            "Completed courses whose certificate is being issued (rendered and signed in the "
+            "background). Each one moves to the list of certificates once issued."
+        ),
+        tags=["certificates"],
+        responses=serializers.PreparingCertificateSerializer(many=True),
+    )
+    @action(detail=False, methods=["get"], filterset_class=None, pagination_class=None)
+    def preparing(self, request):
+        # Not paged: a delegate has at most a few certificates in the making at once.
+        enrollments = selectors.pending_certificates(user=request.user)
+        return Response(serializers.PreparingCertificateSerializer(enrollments, many=True).data)
+
+    @extend_schema(
+        summary=_("The Open Badges 3.0 credential of one of my certificates"),
+        description=_("404 when the site issues no Open Badges (no signing key)."),
+        tags=["certificates"],
+        responses=serializers.CredentialSerializer,
+    )
+    @action(detail=True, methods=["get"], filterset_class=None)
+    def credential(self, request, pk=None):
+        certificate = self.get_object()
+        try:
+            credential, token = badge_issuing.signed_credential(certificate)
+        except badge_issuing.BadgesNotConfigured as error:
+            raise Http404 from error
+        return Response({"credential": credential, "jwt": token})
 
     @extend_schema(
         summary=_("Download one of my certificates (PDF)"),
@@ -189,7 +223,7 @@ class CertificateAPIViewSet(APIViewSetMixin, viewsets.ReadOnlyModelViewSet):
     filterset_class = None
 
     def get_queryset(self):
-        return Certificate.objects.order_by("-issued_at", "-pk")
+        return Certificate.objects.select_related("signature").order_by("-issued_at", "-pk")
 
     def filter_queryset(self, queryset):
         if self.detail:  # one certificate, by id

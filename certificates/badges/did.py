@@ -14,17 +14,24 @@ def did_web(document_url: str) -> str:
     return ":".join(["did:web", host, *segments])
 
 
-def document(did: str, *, jwk: dict) -> dict:
-    """The DID document publishing the issuer's one verification key."""
-    method_id = f"{did}#{jwk['kid']}"
+def document(did: str, *, jwks: list[dict]) -> dict:
+    """The DID document publishing the issuer's verification keys: the current one and the
+    earlier ones not retired, each a method of its own named by the key's ``kid``."""
+    methods = [
+        {
+            "id": f"{did}#{jwk['kid']}",
+            "type": "JsonWebKey2020",
+            "controller": did,
+            "publicKeyJwk": jwk,
+        }
+        for jwk in jwks
+    ]
     return {
         "@context": [
             "https://www.w3.org/ns/did/v1",
             "https://w3id.org/security/suites/jws-2020/v1",
         ],
         "id": did,
-        "verificationMethod": [
-            {"id": method_id, "type": "JsonWebKey2020", "controller": did, "publicKeyJwk": jwk}
-        ],
-        "assertionMethod": [method_id],
+        "verificationMethod": methods,
+        "assertionMethod": [method["id"] for method in methods],
     }

@@ -1,18 +1,22 @@
 """A certificate's credential and the status lists, with the site's addresses and the key."""
 
+import logging
+
 from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from certificates.badges import credentials, did, keys, status_list
+from certificates.badges import allocation, credentials, did, key_history, keys, status_list
 from certificates.design import template_for
-from certificates.models import Certificate
+from certificates.models import Certificate, StatusListEntry
 from courses.conf import lms_settings
 from courses.sites import absolute_url, site_root_url
 
 NOT_VALID = (Certificate.Status.REVOKED, Certificate.Status.SUPERSEDED)
+
+logger = logging.getLogger(__name__)
 
 
 class BadgesNotConfigured(Exception):
@@ -20,9 +24,16 @@ class BadgesNotConfigured(Exception):
 
 
 def configured_key():
+    """The key that signs, its public half recorded (so that the did:web document keeps it
+    after a rotation). A retired key signs nothing: badges are then off until a new key."""
     key = keys.signing_key()
     if key is None:
         raise BadgesNotConfigured()
+    try:
+        key_history.remember(key)
+    except key_history.KeyRetired as error:
+        logger.error("%s", error.message)
+        raise BadgesNotConfigured() from error
     return key
 
 
@@ -47,7 +58,8 @@ def credential_url(certificate: Certificate) -> str:
 
 def facts_for(certificate: Certificate) -> credentials.CredentialFacts:
     course = certificate.course
-    list_number, index = status_list.position(certificate.pk, size=list_size())
+    entry = allocation.entry_for(certificate, size=list_size())
+    list_number, index = entry.list_number, entry.index
     with translation.override(settings.LANGUAGE_CODE):  # credentials speak the site's language
         description = _("Completion of the training course “%(course)s”.") % {
             "course": certificate.course_title
@@ -89,20 +101,20 @@ def status_list_jwt(list_number: int, *, request: HttpRequest) -> str:
     """The signed status list: a bit set for each revoked or superseded certificate."""
     key = configured_key()
     size = list_size()
-    first = list_number * size
-    revoked = Certificate.objects.filter(
-        pk__gte=first, pk__lt=first + size, status__in=NOT_VALID
-    ).values_list("pk", flat=True)
+    revoked = StatusListEntry.objects.filter(
+        list_number=list_number, certificate__status__in=NOT_VALID
+    ).values_list("index", flat=True)
     url = status_list_url(list_number, request=request)
     issuer = issuer_did(request=request)
     credential = credentials.build_status_list_credential(
         url=url,
         issuer_did=issuer,
-        encoded_list=status_list.encode((pk - first for pk in revoked.iterator()), size=size),
+        encoded_list=status_list.encode(revoked.iterator(), size=size),
         now=timezone.now(),
     )
     return credentials.sign(credential, key=key, issuer_did=issuer)
 
 
 def issuer_document(*, request: HttpRequest) -> dict:
-    return did.document(issuer_did(request=request), jwk=keys.public_jwk(configured_key()))
+    key = configured_key()
+    return did.document(issuer_did(request=request), jwks=key_history.published_jwks(key))

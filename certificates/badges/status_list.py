@@ -2,8 +2,9 @@
 ``encodedList`` (Multibase ``u`` + base64url without padding of the GZIP-compressed bitstring,
 bit 0 being the most significant bit of the first byte).
 
-A certificate's index is its primary key: unique, fixed at issue, and known without a write.
-List ``n`` holds the keys ``n * size`` to ``(n + 1) * size - 1``.
+Where a certificate's bit is, is drawn at random and kept (``certificates.badges.allocation``).
+``position`` is the older rule (list ``n`` holds the primary keys ``n * size`` to
+``(n + 1) * size - 1``), which certificates issued before random indexes keep.
 """
 
 import base64

@@ -1,6 +1,8 @@
 """The certificates app's models: templates and issued certificates (``certificate``), bulk ZIP
-downloads (``bulk``) and PAdES signatures (``signing``). Import them from here."""
+downloads (``bulk``), PAdES signatures (``signing``) and the Open Badges status list entries and
+signing keys (``badges``). Import them from here."""
 
+from certificates.models.badges import BadgeKey, StatusListEntry
 from certificates.models.bulk import BulkDownload, new_work_token
 from certificates.models.certificate import (
     Certificate,
@@ -13,6 +15,7 @@ from certificates.models.certificate import (
 from certificates.models.signing import CertificateSignature, CertificateSigner, default_reason
 
 __all__ = [
+    "BadgeKey",
     "BulkDownload",
     "Certificate",
     "CertificateEvent",
@@ -20,6 +23,7 @@ __all__ = [
     "CertificateSigner",
     "CertificateTemplate",
     "SerialCounter",
+    "StatusListEntry",
     "default_motto_1",
     "default_motto_2",
     "default_reason",

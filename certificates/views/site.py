@@ -2,6 +2,7 @@
 
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
@@ -152,7 +153,30 @@ def signature_message(check) -> str:
         Verdict.BROKEN: _(
             "It carries a digital signature, but the document was altered after it was signed."
         ),
+        Verdict.REVOKED: _(
+            "It is signed by %(signer)s, but the agency's signing certificate has been revoked "
+            "(on %(date)s): the signature can no longer be relied on."
+        ),
         Verdict.UNSIGNED: _("It carries no digital signature."),
         Verdict.UNREADABLE: _("Its digital signature could not be read."),
     }
-    return messages[check.verdict] % {"signer": signer}
+    revoked_on = (
+        formats.date_format(timezone.localtime(check.revoked_at), "SHORT_DATE_FORMAT")
+        if check.revoked_at is not None
+        else "?"
+    )
+    message = messages[check.verdict] % {"signer": signer, "date": revoked_on}
+    revocation = signature_check.Revocation
+    if check.revocation == revocation.GOOD:
+        message += " " + _("The certification authority confirms the certificate is not revoked.")
+    elif check.revocation == revocation.OFFLINE:
+        message += " " + _(
+            "Whether the signing certificate has been revoked could not be checked: the "
+            "certification authority could not be reached (offline). Check again later."
+        )
+    elif check.revocation == revocation.NOT_PUBLISHED:
+        message += " " + _(
+            "Whether the signing certificate has been revoked could not be checked: it names "
+            "no place where its certification authority publishes revocations."
+        )
+    return message

@@ -66,9 +66,19 @@ def test_my_certificates_lists_my_own_with_what_is_printed_on_them(world, login,
             "cohort_name": "Hội nghị Hà Nội",
             "score": "0.00",  # the final quiz, submitted blank
             "issued_on": certificate.issued_on.isoformat(),
+            "state": "issued",
+            "valid_until": None,
+            "validity": "valid",
+            "expired": False,
+            "signed": False,
+            "signature": None,
             # The default Site of a new Wagtail project: localhost, port 80.
             "verification_url": f"http://localhost/learn/verify/{certificate.verification_code}/",
             "pdf_url": f"http://testserver/api/v1/my-certificates/{certificate.pk}/pdf/",
+            "share_url": f"http://testserver/learn/badges/{certificate.verification_code}/",
+            "credential_url": (
+                f"http://testserver/api/v1/my-certificates/{certificate.pk}/credential/"
+            ),
         }
     ]
 

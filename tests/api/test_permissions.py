@@ -92,6 +92,8 @@ MATRIX: dict[tuple[str, str], Case] = {
     ("my-certificate-list", "get"): Case(SIGNED_IN),
     ("my-certificate-detail", "get"): Case(OWN, certificate_of("enrollment")),
     ("my-certificate-pdf", "get"): Case(OWN, certificate_of("enrollment")),
+    ("my-certificate-credential", "get"): Case(OWN, certificate_of("enrollment")),
+    ("my-certificate-preparing", "get"): Case(SIGNED_IN),
     ("verification-detail", "get"): Case(PUBLIC, verification_code),
     ("verification-file", "post"): Case(PUBLIC, body=certificate_pdf, multipart=True),
     ("certificate-list", "get"): Case(HR),

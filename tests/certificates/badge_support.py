@@ -15,7 +15,12 @@ def issuer_key(client: Client, token: str):
     header = pyjwt.get_unverified_header(token)
     document = client.get(reverse("certificates:badge_issuer")).json()
     assert header["kid"].startswith(document["id"] + "#")
-    [method] = [m for m in document["verificationMethod"] if m["id"] == header["kid"]]
+    methods = [m for m in document["verificationMethod"] if m["id"] == header["kid"]]
+    if not methods:  # a retired (or never used) key: the credential cannot be trusted
+        raise pyjwt.InvalidKeyError(
+            f"{header['kid']} is not published in the issuer's did:web document."
+        )
+    [method] = methods
     assert header["kid"] in document["assertionMethod"]
     return pyjwt.PyJWK(method["publicKeyJwk"], algorithm="EdDSA").key
 

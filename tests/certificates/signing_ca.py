@@ -75,12 +75,21 @@ class SigningCA:
         common_name: str = "Ban Tuyên giáo Trung ương",
         valid_from: datetime | None = None,
         valid_until: datetime | None = None,
+        crl_url: str | None = None,
     ) -> tuple[ec.EllipticCurvePrivateKey, x509.Certificate]:
         key = ec.generate_private_key(ec.SECP256R1())
         now = datetime.now(UTC)
+        builder = x509.CertificateBuilder()
+        if crl_url is not None:  # where the CA publishes its revocations
+            point = x509.DistributionPoint(
+                full_name=[x509.UniformResourceIdentifier(crl_url)],
+                relative_name=None,
+                reasons=None,
+                crl_issuer=None,
+            )
+            builder = builder.add_extension(x509.CRLDistributionPoints([point]), critical=False)
         certificate = (
-            x509.CertificateBuilder()
-            .subject_name(_name(common_name, "Cơ quan thử nghiệm"))
+            builder.subject_name(_name(common_name, "Cơ quan thử nghiệm"))
             .issuer_name(self.certificate.subject)
             .public_key(key.public_key())
             .serial_number(x509.random_serial_number())
@@ -127,6 +136,65 @@ class SigningCA:
 
     def pem(self) -> bytes:
         return self.certificate.public_bytes(serialization.Encoding.PEM)
+
+    def crl(self, revoked: dict[int, datetime]) -> bytes:
+        """A DER CRL revoking the serial numbers in ``revoked`` (at the times given)."""
+        now = datetime.now(UTC)
+        builder = (
+            x509.CertificateRevocationListBuilder()
+            .issuer_name(self.certificate.subject)
+            .last_update(now - timedelta(minutes=5))
+            .next_update(now + timedelta(days=1))
+            .add_extension(x509.CRLNumber(1), critical=False)
+            .add_extension(
+                x509.AuthorityKeyIdentifier.from_issuer_public_key(self.key.public_key()),
+                critical=False,
+            )
+        )
+        for serial, when in revoked.items():
+            builder = builder.add_revoked_certificate(
+                x509.RevokedCertificateBuilder().serial_number(serial).revocation_date(when).build()
+            )
+        return builder.sign(self.key, hashes.SHA256()).public_bytes(serialization.Encoding.DER)
+
+
+@dataclass
+class CRLServer:
+    """The CA's CRL distribution point on 127.0.0.1: ``revoked`` (serial → time) is what it
+    publishes on the next request; ``requests`` counts them."""
+
+    url: str
+    revoked: dict
+    requests: int = 0
+
+
+@contextmanager
+def local_crl_server(ca: SigningCA):
+    published = CRLServer(url="", revoked={})
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 (http.server's name)
+            published.requests += 1
+            body = ca.crl(published.revoked)
+            self.send_response(200)
+            self.send_header("Content-Type", "application/pkix-crl")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    published.url = f"http://127.0.0.1:{server.server_address[1]}/ca.crl"
+    try:
+        yield published
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
 
 
 def signer_config(template, pkcs12_path: Path, **fields) -> CertificateSigner:
