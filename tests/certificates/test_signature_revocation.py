@@ -12,7 +12,7 @@ from django.utils import translation
 
 from certificates import signing
 from certificates.signature_check import Revocation, Verdict, check_signature
-from certificates.views import signature_message
+from certificates.views.site import signature_message
 from tests import factories
 from tests.certificates import factories as cf
 from tests.certificates.signing_ca import (
