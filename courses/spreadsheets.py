@@ -8,12 +8,18 @@ Uploaded spreadsheets are read by ``courses.uploads``.
 
 import csv
 import io
-from collections.abc import Iterable
-from typing import Any
+import tempfile
+from collections.abc import Iterable, Iterator
+from typing import IO, Any
 
+from django.db.models import QuerySet
+from django.http import FileResponse
 from wagtail.admin.views.mixins import SpreadsheetExportMixin
 
 BYTE_ORDER_MARK = "\ufeff"
+# Rows fetched at a time by a streamed export (``QuerySet.iterator``): its memory stays flat.
+EXPORT_CHUNK_SIZE = 2000
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Cells starting with these are run as formulas by spreadsheet programs (CSV injection).
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
@@ -27,24 +33,78 @@ def neutralise_formula(value):
 def csv_text(rows: Iterable[Iterable[Any]]) -> str:
     """``rows`` as CSV for Excel: byte order mark first, comma-separated, CRLF line ends, text
     cells neutralised. Encode it as UTF-8."""
+    return "".join(csv_lines(rows))
+
+
+def csv_lines(rows: Iterable[Iterable[Any]]) -> Iterator[str]:
+    """``csv_text`` a line at a time, for a ``StreamingHttpResponse``: nothing is kept once
+    it has been handed on."""
+    yield BYTE_ORDER_MARK
     buffer = io.StringIO()
-    buffer.write(BYTE_ORDER_MARK)
     writer = csv.writer(buffer)
     for row in rows:
         writer.writerow([neutralise_formula(value) for value in row])
-    return buffer.getvalue()
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+
+
+def xlsx_file(title: str, rows: Iterable[Iterable[Any]]) -> IO[bytes]:
+    """A one-sheet workbook of ``rows`` (cells as given) in a temporary file, rewound, for a
+    ``FileResponse`` to stream and close. openpyxl's write-only mode writes each row to disk as
+    it comes and its strings inline, so memory does not grow with the rows."""
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=str(title)[:31])  # Excel: 31 characters
+    for row in rows:
+        sheet.append(row)
+    output = tempfile.TemporaryFile()  # noqa: SIM115 (the response closes it)
+    workbook.save(output)
+    output.seek(0)
+    return output
+
+
+class ChunkedRows:
+    """A queryset that Wagtail's export loops over, read with ``iterator(chunk_size=...)``:
+    rows are not cached on the queryset, so a streamed export's memory stays flat. Wagtail
+    reads ``model`` for the column headings."""
+
+    def __init__(self, queryset: QuerySet, *, chunk_size: int = EXPORT_CHUNK_SIZE) -> None:
+        self.queryset = queryset
+        self.chunk_size = chunk_size
+
+    @property
+    def model(self):
+        return self.queryset.model
+
+    def __iter__(self):
+        return self.queryset.iterator(chunk_size=self.chunk_size)
 
 
 class ExcelFriendlyExportMixin(SpreadsheetExportMixin):
     """Wagtail's exports, with the byte order mark and formula neutralising of ``csv_text``."""
 
     def as_spreadsheet(self, queryset, spreadsheet_format):
-        response = super().as_spreadsheet(queryset, spreadsheet_format)
         # For the access log (courses.privacy.access_log): how many rows were exported.
-        response.personal_data_rows = (
-            len(queryset) if isinstance(queryset, list | tuple) else queryset.count()
-        )
+        rows = len(queryset) if isinstance(queryset, list | tuple) else queryset.count()
+        if isinstance(queryset, QuerySet):
+            queryset = ChunkedRows(queryset)
+        response = super().as_spreadsheet(queryset, spreadsheet_format)
+        response.personal_data_rows = rows
         return response
+
+    def write_xlsx_response(self, queryset):
+        """As Wagtail's, into a temporary file instead of memory (streamed, then closed)."""
+        output = tempfile.TemporaryFile()  # noqa: SIM115 (the response closes it)
+        self.write_xlsx(queryset, output)
+        output.seek(0)
+        return FileResponse(
+            output,
+            as_attachment=True,
+            content_type=XLSX_CONTENT_TYPE,
+            filename=f"{self.get_filename()}.xlsx",
+        )
 
     def stream_csv(self, queryset):
         yield BYTE_ORDER_MARK
