@@ -18,7 +18,7 @@ from wagtail.admin.views.mixins import SpreadsheetExportMixin
 
 BYTE_ORDER_MARK = "\ufeff"
 # Rows fetched at a time by a streamed export (``QuerySet.iterator``): its memory stays flat.
-EXPORT_CHUNK_SIZE = 2000
+EXPORT_CHUNK_SIZE = 500
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Cells starting with these are run as formulas by spreadsheet programs (CSV injection).
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
