@@ -38,8 +38,6 @@ DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/lms_bench_reports"
 HOST = "127.0.0.1"
 COHORT_SIZES = "5000,2500,1500,1000"
 
-TARGET_STATISTICS_S = 2.0
-TARGET_PAGE_S = 1.0
 TARGET_ROSTER_S = 10.0
 TARGET_ZIP_S = 30.0
 # "Memory that does not grow with rows": peak RSS at 10x the rows within this many MiB.
@@ -76,6 +74,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--small", type=int, default=1000, help="rows of the small exports")
     parser.add_argument("--roster", type=int, default=5000, help="rows of the roster import")
     parser.add_argument("--repeats", type=int, default=3, help="timed requests per page")
+    parser.add_argument(
+        "--only",
+        default="pages,exports,zip,roster",
+        help="what to measure, comma-separated (default: pages,exports,zip,roster)",
+    )
     parser.add_argument(
         "--time-limit", type=int, default=1800, help="abort the whole run after this many seconds"
     )
@@ -336,7 +339,7 @@ def measure_exports(args, state: dict) -> dict:
     return results
 
 
-def roster_file(rows: int) -> bytes:
+def roster_file(rows: int, *, run: str) -> bytes:
     from benchmarks.reports_seed import ORGANISATIONS, POSITIONS, full_name
     from courses import roster
     from courses.models import Province
@@ -350,7 +353,7 @@ def roster_file(rows: int) -> bytes:
             roster.Column.ORGANISATION: ORGANISATIONS[n % len(ORGANISATIONS)],
             roster.Column.POSITION: POSITIONS[n % len(POSITIONS)],
             roster.Column.PROVINCE: provinces[n % len(provinces)],
-            roster.Column.EMAIL: f"bench.roster{n}@example.vn",
+            roster.Column.EMAIL: f"bench.roster.{run}.{n}@example.vn",
         }
         lines.append([values[column] for column in roster.Column])
     return csv_text(lines).encode("utf-8")
@@ -360,16 +363,25 @@ def measure_roster(state: dict, rows: int) -> dict:
     """Upload, preview and confirm a roster of ``rows`` new delegates into an empty cohort."""
     from django.core.files.uploadedfile import SimpleUploadedFile
     from django.db import connection
+    from django.test import override_settings
     from django.test.utils import CaptureQueriesContext
     from django.urls import reverse
+    from django.utils.crypto import get_random_string
 
-    from courses.models import Enrollment
+    from courses.models import Cohort, Enrollment
 
     client = admin_client(state)
-    cohort = state["roster_cohort_id"]
-    if Enrollment.objects.filter(cohort_id=cohort).exists():
-        raise BenchmarkInvalid("The roster cohort is not empty: seed again (run without --reuse).")
-    data = roster_file(rows)
+    # A new empty cohort and new addresses each run, so --reuse can import again.
+    run = get_random_string(6, "abcdefghijklmnopqrstuvwxyz")
+    template = Cohort.objects.get(pk=state["roster_cohort_id"])
+    cohort = Cohort.objects.create(
+        name=f"{template.name} {run}",
+        course_id=template.course_id,
+        starts_on=template.starts_on,
+        ends_on=template.ends_on,
+        enrolment_code=f"ROSTER{run.upper()}",
+    ).pk
+    data = roster_file(rows, run=run)
     steps = {}
 
     def step(name, call):
@@ -397,7 +409,9 @@ def measure_roster(state: dict, rows: int) -> dict:
     preview = step("preview", lambda: client.get(preview_url))
     if preview.status_code != 200:
         raise BenchmarkInvalid(f"roster preview answered {preview.status_code}")
-    confirm = step("confirm", lambda: client.post(preview_url + "confirm/"))
+    # As production: the invitations are queued for db_worker (TASKS), not sent in the request.
+    with override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}):
+        confirm = step("confirm", lambda: client.post(preview_url + "confirm/"))
     if confirm.status_code != 302:
         raise BenchmarkInvalid(f"roster confirm answered {confirm.status_code}")
     imported = Enrollment.objects.filter(cohort_id=cohort).count()
@@ -462,22 +476,31 @@ def measure_zip(state: dict) -> dict:
 
 
 def targets(report: dict) -> list[dict]:
-    pages, exports = report["pages"], report["exports"]
-    rows = [
-        ("quiz statistics page <= 2 s", pages["statistics"]["seconds_median"], TARGET_STATISTICS_S),
-        ("cohort progress page <= 1 s", pages["cohort_progress"]["seconds_median"], TARGET_PAGE_S),
-        ("completion report <= 1 s", pages["completion_report"]["seconds_median"], TARGET_PAGE_S),
-        (
-            f"roster of {report['roster']['rows']} previewed and committed <= 10 s",
-            report["roster"]["preview_and_commit_seconds"],
-            TARGET_ROSTER_S,
-        ),
-        (
-            f"bulk ZIP of {report['zip']['certificates']} certificates <= 30 s",
-            report["zip"]["seconds"],
-            TARGET_ZIP_S,
-        ),
-    ]
+    """PASS/FAIL for what this run measured (``--only`` may leave some out)."""
+    pages, exports = report.get("pages"), report.get("exports", {})
+    rows = []
+    if pages:
+        rows += [
+            ("quiz statistics page <= 2 s", pages["statistics"]["seconds_median"], 2.0),
+            ("cohort progress page <= 1 s", pages["cohort_progress"]["seconds_median"], 1.0),
+            ("completion report <= 1 s", pages["completion_report"]["seconds_median"], 1.0),
+        ]
+    if "roster" in report:
+        rows.append(
+            (
+                f"roster of {report['roster']['rows']} previewed and committed <= 10 s",
+                report["roster"]["preview_and_commit_seconds"],
+                TARGET_ROSTER_S,
+            )
+        )
+    if "zip" in report:
+        rows.append(
+            (
+                f"bulk ZIP of {report['zip']['certificates']} certificates <= 30 s",
+                report["zip"]["seconds"],
+                TARGET_ZIP_S,
+            )
+        )
     checks = [
         {"name": name, "value": f"{value:.3f} s", "passed": value <= limit}
         for name, value, limit in rows
@@ -582,14 +605,19 @@ def main(argv: list[str] | None = None) -> int:
                         "cohort_sizes", "seed_seconds")
             if key in state
         }  # fmt: skip
-        say("== Pages (Django test client, in process, as an administrator)")
-        report["pages"] = measure_pages(state, args.repeats)
-        say("== Exports (each in a fresh process: time, queries, peak RSS)")
-        report["exports"] = measure_exports(args, state)
-        say("== Bulk ZIP (the worker's task body)")
-        report["zip"] = measure_zip(state)
-        say("== Roster import")
-        report["roster"] = measure_roster(state, args.roster)
+        only = set(args.only.split(","))
+        if "pages" in only:
+            say("== Pages (Django test client, in process, as an administrator)")
+            report["pages"] = measure_pages(state, args.repeats)
+        if "exports" in only:
+            say("== Exports (each in a fresh process: time, queries, peak RSS)")
+            report["exports"] = measure_exports(args, state)
+        if "zip" in only:
+            say("== Bulk ZIP (the worker's task body)")
+            report["zip"] = measure_zip(state)
+        if "roster" in only:
+            say("== Roster import")
+            report["roster"] = measure_roster(state, args.roster)
     except BenchmarkInvalid as error:
         say(f"INVALID: {error}")
         return 2
@@ -598,14 +626,15 @@ def main(argv: list[str] | None = None) -> int:
     report["load_average_after"] = [round(v, 2) for v in os.getloadavg()]
     report["runtime_seconds"] = round(time.monotonic() - run_started, 1)
     report["targets"] = targets(report)
-    (RESULTS / "reports.json").write_text(json.dumps(report, indent=2, ensure_ascii=False))
-    (RESULTS / "reports.md").write_text(markdown(report))
+    complete = all(key in report for key in ("pages", "exports", "zip", "roster"))
+    name = "reports" if complete else "reports-partial"
+    (RESULTS / f"{name}.json").write_text(json.dumps(report, indent=2, ensure_ascii=False))
+    if complete:
+        (RESULTS / "reports.md").write_text(markdown(report))
     say("")
     for target in report["targets"]:
         say(f"{'PASS' if target['passed'] else 'FAIL'}  {target['name']}: {target['value']}")
-    say(
-        f"\nRun took {report['runtime_seconds']} s. Written: {RESULTS / 'reports.json'}, reports.md"
-    )
+    say(f"\nRun took {report['runtime_seconds']} s. Written: {RESULTS / name}.json")
     failed = [t for t in report["targets"] if not t["passed"]]
     return 1 if failed and args.strict else 0
 
