@@ -53,6 +53,7 @@ bench: install
 	$(PY) benchmarks/run.py
 	$(PY) benchmarks/run_quiz.py
 	$(PY) benchmarks/certificates.py
+	$(PY) benchmarks/reports.py
 
 clean:
 	rm -rf $(VENV) .nox .pytest_cache .test-media node_modules

@@ -303,7 +303,7 @@ def count_by_province(rows: list[CompletionRow]) -> tuple[list[ProvinceCounts], 
 
 
 def completion_rows(cohort: Cohort, *, with_serials: bool) -> list[CompletionRow]:
-    """The cohort's delegates with their progress (``courses.selectors.cohort_progress``)."""
+    """The cohort's delegates with their progress (``courses.selectors.cohort_progress_facts``)."""
     serials = {}
     if with_serials:
         serials = dict(
@@ -312,23 +312,19 @@ def completion_rows(cohort: Cohort, *, with_serials: bool) -> list[CompletionRow
             ).values_list("enrollment_id", "serial")
         )
     rows = []
-    for row in course_selectors.cohort_progress(cohort=cohort):
-        enrollment, profile = row.enrollment, row.profile
-        # A completion on record stands even if required items were added to the course since.
-        status = "completed" if enrollment.completed_at else row.status
+    for row in course_selectors.cohort_progress_facts(cohort=cohort):
         rows.append(
             CompletionRow(
-                full_name=(profile.full_name if profile else "")
-                or enrollment.user.get_full_name()
-                or enrollment.user.get_username(),
-                email=enrollment.user.email,
-                organisation=enrollment.organisation,
-                position=enrollment.position,
-                province=enrollment.province.name if enrollment.province else "",
+                full_name=row.full_name,
+                email=row.email,
+                organisation=row.organisation,
+                position=row.position,
+                province=row.province,
                 progress=row.progress,
-                status=status,
-                completed_at=enrollment.completed_at,
-                certificate_serial=serials.get(enrollment.pk, ""),
+                # A completion on record stands even if required items were added since.
+                status="completed" if row.completed_at else row.status,
+                completed_at=row.completed_at,
+                certificate_serial=serials.get(row.enrollment_id, ""),
             )
         )
     return rows

@@ -102,6 +102,13 @@ class CertificateIndexView(ExcelFriendlyExportMixin, generic.IndexView):
     def get_base_queryset(self):
         return Certificate.objects.all()
 
+    def get(self, request, *args, **kwargs):
+        if self.is_export:
+            # Straight to the streamed export: the listing's context would count the whole
+            # unpaginated register with len(), holding every row in memory first.
+            return self.as_spreadsheet(self.get_queryset(), request.GET.get("export"))
+        return super().get(request, *args, **kwargs)
+
     def search_queryset(self, queryset):
         if not self.is_searching:
             return queryset

@@ -3,6 +3,7 @@
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Count, F, Q, QuerySet
@@ -365,11 +366,97 @@ class DelegateProgressRow:
 
     @property
     def status(self) -> str:
-        if self.enrollment.completed_at or self.progress.is_complete:
-            return "completed"
-        if self.progress.completed or self.enrollment.last_activity_at:
-            return "in_progress"
-        return "not_started"
+        return progress_status(
+            completed_at=self.enrollment.completed_at,
+            last_activity_at=self.enrollment.last_activity_at,
+            progress=self.progress,
+        )
+
+
+def progress_status(
+    *, completed_at: datetime | None, last_activity_at: datetime | None, progress: Progress
+) -> str:
+    """completed, in_progress or not_started."""
+    if completed_at or progress.is_complete:
+        return "completed"
+    if progress.completed or last_activity_at:
+        return "in_progress"
+    return "not_started"
+
+
+@dataclass(frozen=True, slots=True)
+class DelegateProgressFacts:
+    """A delegate of a cohort as reports list them: plain values, no model instances."""
+
+    enrollment_id: int
+    full_name: str
+    email: str
+    organisation: str
+    position: str
+    province: str
+    completed_at: datetime | None
+    last_activity_at: datetime | None
+    progress: Progress
+
+    @property
+    def status(self) -> str:
+        return progress_status(
+            completed_at=self.completed_at,
+            last_activity_at=self.last_activity_at,
+            progress=self.progress,
+        )
+
+
+def cohort_progress_facts(*, cohort: Cohort) -> list[DelegateProgressFacts]:
+    """``cohort_progress`` as plain values, for reports of thousands of delegates: three
+    queries, and no model instance built per delegate."""
+    items = _progress_items(outline_items([cohort.course])[cohort.course_id])
+    done: dict[int, set[int]] = defaultdict(set)
+    for enrollment_id, page_id in Completion.objects.filter(enrollment__cohort=cohort).values_list(
+        "enrollment_id", "page_id"
+    ):
+        done[enrollment_id].add(page_id)
+    rows = cohort.enrollments.order_by(
+        "user__delegate_profile__full_name", "user__username"
+    ).values_list(
+        "pk",
+        "user__delegate_profile__full_name",
+        "user__first_name",
+        "user__last_name",
+        "user__username",
+        "user__email",
+        "organisation",
+        "position",
+        "province__name",
+        "completed_at",
+        "last_activity_at",
+    )
+    return [
+        DelegateProgressFacts(
+            enrollment_id=pk,
+            full_name=profile_name or f"{first} {last}".strip() or username,
+            email=email,
+            organisation=organisation,
+            position=position,
+            province=province or "",
+            completed_at=completed_at,
+            last_activity_at=last_activity_at,
+            progress=compute_progress(items, done[pk]),
+        )
+        for (
+            pk,
+            profile_name,
+            first,
+            last,
+            username,
+            email,
+            organisation,
+            position,
+            province,
+            completed_at,
+            last_activity_at,
+        ) in rows
+    ]
 
 
 def cohort_progress(*, cohort: Cohort) -> list[DelegateProgressRow]:

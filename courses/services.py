@@ -1,6 +1,8 @@
 """Writes: enrolment, completion, registration, trainer access. Views and the API call these."""
 
 import functools
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.contrib.auth import get_user_model
@@ -28,6 +30,8 @@ from courses.selectors import outline_items
 from courses.signals import course_completed
 from courses.text import collapse_spaces, nfc
 
+BULK_BATCH = 1000  # rows an INSERT of bulk_create() holds
+
 # Registration
 
 
@@ -43,23 +47,68 @@ def register_delegate(
 ) -> AbstractBaseUser:
     """Create a delegate account with its profile. ``password=None`` leaves it unusable, so the
     delegate sets one through a set-password link (roster imports)."""
-    user_model = get_user_model()
-    email = nfc(email).lower()
-    full_name = collapse_spaces(full_name)
-    first, _sep, last = full_name.rpartition(" ")
-    user = user_model(username=email, email=email, first_name=first[:150], last_name=last[:150])
-    user.set_password(password) if password else user.set_unusable_password()
-    user.save()
-    DelegateProfile.objects.create(
-        user=user,
-        full_name=full_name,
-        organisation=collapse_spaces(organisation),
-        position=collapse_spaces(position),
-        province=province,
+    user, profile = _new_delegate(
+        NewDelegate(email, full_name, organisation, position, province), password=password
     )
-    delegates, _created = Group.objects.get_or_create(name=lms_settings.DELEGATES_GROUP)
-    user.groups.add(delegates)
+    user.save()
+    profile.user = user
+    profile.save()
+    user.groups.add(_delegates_group())
     return user
+
+
+@dataclass(frozen=True, slots=True)
+class NewDelegate:
+    email: str
+    full_name: str
+    organisation: str
+    position: str = ""
+    province: Province | None = None
+
+
+def register_delegates(people: Sequence[NewDelegate]) -> list[AbstractBaseUser]:
+    """``register_delegate`` for many people at once (roster imports), with unusable
+    passwords: a few statements whatever their number. Returns the accounts in order."""
+    built = [_new_delegate(person, password=None) for person in people]
+    users = get_user_model()._default_manager.bulk_create(
+        [user for user, _profile in built], batch_size=BULK_BATCH
+    )
+    profiles = []
+    for user, (_unsaved, profile) in zip(users, built, strict=True):
+        profile.user = user
+        profiles.append(profile)
+    DelegateProfile.objects.bulk_create(profiles, batch_size=BULK_BATCH)
+    group = _delegates_group()
+    membership = get_user_model().groups.through
+    membership.objects.bulk_create(
+        [membership(user_id=user.pk, group_id=group.pk) for user in users], batch_size=BULK_BATCH
+    )
+    return users
+
+
+def _new_delegate(
+    person: NewDelegate, *, password: str | None
+) -> tuple[AbstractBaseUser, DelegateProfile]:
+    """The unsaved account and profile of a new delegate, their text normalised."""
+    email = nfc(person.email).lower()
+    full_name = collapse_spaces(person.full_name)
+    first, _sep, last = full_name.rpartition(" ")
+    user = get_user_model()(
+        username=email, email=email, first_name=first[:150], last_name=last[:150]
+    )
+    user.set_password(password) if password else user.set_unusable_password()
+    profile = DelegateProfile(
+        full_name=full_name,
+        organisation=collapse_spaces(person.organisation),
+        position=collapse_spaces(person.position),
+        province=person.province,
+    )
+    return user, profile
+
+
+def _delegates_group() -> Group:
+    group, _created = Group.objects.get_or_create(name=lms_settings.DELEGATES_GROUP)
+    return group
 
 
 # Enrolment
@@ -185,6 +234,46 @@ def add_to_cohort(
     return _create_enrollment(
         user=user, course=cohort.course, cohort=cohort, method=method, now=now
     ), True
+
+
+def add_many_to_cohort(
+    *,
+    user_ids: Sequence[int],
+    cohort: Cohort,
+    method: str,
+    now: datetime | None = None,
+) -> None:
+    """``add_to_cohort`` for many delegates at once (roster imports), in a few statements a
+    thousand delegates: those enrolled in the course on their own join the cohort, those in a
+    cohort stay where they are, the others are enrolled with a snapshot of their profiles."""
+    now = now or timezone.now()
+    for start in range(0, len(user_ids), BULK_BATCH):
+        chunk = user_ids[start : start + BULK_BATCH]
+        enrolled = Enrollment.objects.filter(course_id=cohort.course_id, user_id__in=chunk)
+        existing = set(enrolled.values_list("user_id", flat=True))
+        enrolled.filter(cohort__isnull=True).update(cohort=cohort)
+        snapshots = {
+            user_id: {
+                "province_id": province_id,
+                "organisation": organisation,
+                "position": position,
+            }
+            for user_id, province_id, organisation, position in DelegateProfile.objects.filter(
+                user_id__in=[pk for pk in chunk if pk not in existing]
+            ).values_list("user_id", "province_id", "organisation", "position")
+        }
+        Enrollment.objects.bulk_create(
+            Enrollment(
+                user_id=user_id,
+                course_id=cohort.course_id,
+                cohort=cohort,
+                method=method,
+                enrolled_at=now,
+                **snapshots.get(user_id, {}),
+            )
+            for user_id in chunk
+            if user_id not in existing
+        )
 
 
 # Progress

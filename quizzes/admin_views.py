@@ -3,7 +3,8 @@ and the responses export."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.db.models import Count, Max
+from django.http import FileResponse, Http404, HttpResponseRedirect, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -11,12 +12,12 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from courses.exceptions import LMSError
-from courses.spreadsheets import XLSX_CONTENT_TYPE, csv_text, xlsx_bytes
+from courses.spreadsheets import EXPORT_CHUNK_SIZE, XLSX_CONTENT_TYPE, csv_chunks, xlsx_file
 from courses.web_toolkit import safe_next_url
 from quizzes import selectors, services
 from quizzes.admin_forms import GradeForm
 from quizzes.keys import public_view
-from quizzes.models import Attempt, QuizPage, Response
+from quizzes.models import Attempt, QuestionVersion, QuizPage, Response
 from quizzes.scoring import QuestionType
 from quizzes.selectors import right_answer_texts
 
@@ -150,22 +151,48 @@ def regrade(request, quiz_id: int):
     )
 
 
+# Namesakes apart; the responses are read in the same order, so the two lists can be merged.
+RESPONSES_ORDER = ("user__delegate_profile__full_name", "user_id", "number")
+ATTEMPT_COLUMNS = (
+    "pk",
+    "user__delegate_profile__full_name",
+    "user__first_name",
+    "user__last_name",
+    "user__email",
+    "enrollment__organisation",
+    "enrollment__province__name",
+    "enrollment__cohort__name",
+    "number",
+    "submitted_at",
+    "score",
+    "percent",
+    "passed",
+)
+
+
 def responses_export(request, quiz_id: int, fmt: str):
-    """One row per attempt: who, the score, and each question's answer and marks."""
+    """One row per attempt: who, the score, and each question's answer and marks. Streamed: the
+    attempts and their responses are read in chunks, in the same order, and merged, in a
+    constant number of queries whatever the number of attempts."""
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
     quiz = _visible_quiz(request, quiz_id)
-    attempts = list(
-        selectors.attempts_visible_to(request.user)
-        .filter(quiz=quiz, state=Attempt.State.SUBMITTED)
-        .order_by("user__delegate_profile__full_name", "user_id", "number")  # namesakes apart
+    attempts = selectors.attempts_visible_to(request.user).filter(
+        quiz=quiz, state=Attempt.State.SUBMITTED
     )
-    responses: dict[int, list[Response]] = {attempt.pk: [] for attempt in attempts}
-    for response in (
-        Response.objects.filter(attempt__in=attempts)
-        .select_related("question_version")
-        .order_by("position")
-    ):
-        responses[response.attempt_id].append(response)
-    width = max((len(rows) for rows in responses.values()), default=0)
+    responses = Response.objects.filter(attempt__in=attempts.values("pk"))
+    width = (
+        responses.order_by()
+        .values("attempt_id")
+        .annotate(answers=Count("pk"))
+        .aggregate(width=Max("answers"))["width"]
+        or 0
+    )
+    versions = dict(
+        QuestionVersion.objects.filter(
+            pk__in=responses.order_by().values("question_version_id")
+        ).values_list("pk", "data")
+    )
     header = [
         _("Full name"),
         _("Email"),
@@ -183,35 +210,68 @@ def responses_export(request, quiz_id: int, fmt: str):
             _("Q%(number)s answer") % {"number": number},
             _("Q%(number)s marks") % {"number": number},
         ]
-    rows = [header]
-    for attempt in attempts:
-        profile = getattr(attempt.user, "delegate_profile", None)
-        enrollment = attempt.enrollment
-        row = [
-            profile.full_name if profile else attempt.user.get_full_name(),
-            attempt.user.email,
-            enrollment.organisation if enrollment else "",
-            str(enrollment.province or "") if enrollment else "",
-            str(enrollment.cohort or "") if enrollment else "",
-            attempt.number,
-            timezone.localtime(attempt.submitted_at).replace(tzinfo=None),
-            attempt.score,
-            attempt.percent,
-            _("yes") if attempt.passed else _("no"),
-        ]
-        for response in responses[attempt.pk]:
-            row += [_answer_text(response.question_version.data, response.answer), response.earned]
-        rows.append(row)
+    rows = _response_rows(
+        attempts.order_by(*RESPONSES_ORDER).values_list(*ATTEMPT_COLUMNS),
+        responses.order_by(
+            *(f"attempt__{field}" for field in RESPONSES_ORDER), "position"
+        ).values_list("attempt_id", "question_version_id", "answer", "earned"),
+        versions=versions,
+        yes=_("yes"),
+        no=_("no"),
+    )
     filename = f"responses-{slugify(quiz.slug)}"
     if fmt == "xlsx":
-        response = HttpResponse(
-            xlsx_bytes([(_("Responses"), header, rows[1:])]), content_type=XLSX_CONTENT_TYPE
+        sheet = xlsx_file([(_("Responses"), header, rows)])
+        return FileResponse(
+            sheet, as_attachment=True, filename=f"{filename}.xlsx", content_type=XLSX_CONTENT_TYPE
         )
-        response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
-        return response
-    if fmt != "csv":
-        raise Http404
-    text = csv_text(["" if cell is None else str(cell) for cell in row] for row in rows)
-    response = HttpResponse(text, content_type="text/csv; charset=utf-8")
+    lines = csv_chunks(
+        ["" if cell is None else str(cell) for cell in row] for row in _prepend(header, rows)
+    )
+    response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
     return response
+
+
+def _prepend(first, rows):
+    yield first
+    yield from rows
+
+
+def _response_rows(attempts, responses, *, versions: dict, yes: str, no: str):
+    """The export's rows: ``attempts`` and ``responses`` (both value rows, in the same order)
+    read in chunks and merged."""
+    answers = responses.iterator(chunk_size=EXPORT_CHUNK_SIZE * 20)
+    pending = next(answers, None)
+    for (
+        pk,
+        profile_name,
+        first_name,
+        last_name,
+        email,
+        organisation,
+        province,
+        cohort,
+        number,
+        submitted_at,
+        score,
+        percent,
+        passed,
+    ) in attempts.iterator(chunk_size=EXPORT_CHUNK_SIZE):
+        row = [
+            profile_name if profile_name is not None else f"{first_name} {last_name}".strip(),
+            email,
+            organisation or "",
+            province or "",
+            cohort or "",
+            number,
+            timezone.localtime(submitted_at).replace(tzinfo=None),
+            score,
+            percent,
+            yes if passed else no,
+        ]
+        while pending is not None and pending[0] == pk:
+            _attempt_id, version_id, answer, earned = pending
+            row += [_answer_text(versions[version_id], answer), earned]
+            pending = next(answers, None)
+        yield row

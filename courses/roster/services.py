@@ -233,40 +233,55 @@ def import_roster(
 
 
 def _write(plan: RosterPlan, *, cohort: Cohort, now: datetime) -> tuple[list[ImportedRow], list]:
+    """The plan's accounts, profiles and enrolments, in bulk: a few statements a thousand rows."""
     provinces = Province.objects.in_bulk({p.row.province.province_id for p in plan.rows})
     existing = [p.user.pk for p in plan.rows if p.status is RowStatus.EXISTING]
-    with_profile = set(
-        DelegateProfile.objects.filter(user_id__in=existing).values_list("user_id", flat=True)
-    )
-    imported, invited = [], []
-    for planned in plan.rows:
-        row, user, status = planned.row, planned.user, planned.status
-        province = provinces[row.province.province_id]
-        if status is RowStatus.NEW:
-            user = services.register_delegate(
+    with_profile = set()
+    for chunk in _chunks(existing):
+        with_profile.update(
+            DelegateProfile.objects.filter(user_id__in=chunk).values_list("user_id", flat=True)
+        )
+    new_rows = [p.row for p in plan.rows if p.status is RowStatus.NEW]
+    created = services.register_delegates(
+        [
+            services.NewDelegate(
                 email=row.email,
                 full_name=row.full_name,
                 organisation=row.organisation,
                 position=row.position,
-                province=province,
-                password=None,
+                province=provinces[row.province.province_id],
             )
-            invited.append(user.pk)
-        elif status is RowStatus.EXISTING and user.pk not in with_profile:
-            # Fill in a missing profile; an existing one is never overwritten.
-            DelegateProfile.objects.create(
-                user=user,
-                full_name=row.full_name,
-                organisation=row.organisation,
-                position=row.position,
-                province=province,
+            for row in new_rows
+        ]
+    )
+    accounts = {row.number: user for row, user in zip(new_rows, created, strict=True)}
+    # Fill in a missing profile; an existing one is never overwritten.
+    DelegateProfile.objects.bulk_create(
+        (
+            DelegateProfile(
+                user=p.user,
+                full_name=p.row.full_name,
+                organisation=p.row.organisation,
+                position=p.row.position,
+                province=provinces[p.row.province.province_id],
             )
-        if status in roster.ENROLLING:
-            services.add_to_cohort(
-                user=user, cohort=cohort, method=Enrollment.Method.ROSTER, now=now
-            )
-        imported.append(ImportedRow(row.number, row.full_name, row.email, status))
-    return imported, invited
+            for p in plan.rows
+            if p.status is RowStatus.EXISTING and p.user.pk not in with_profile
+        ),
+        batch_size=services.BULK_BATCH,
+    )
+    enrolling = [
+        accounts[p.row.number].pk if p.status is RowStatus.NEW else p.user.pk
+        for p in plan.rows
+        if p.status in roster.ENROLLING
+    ]
+    services.add_many_to_cohort(
+        user_ids=enrolling, cohort=cohort, method=Enrollment.Method.ROSTER, now=now
+    )
+    imported = [
+        ImportedRow(p.row.number, p.row.full_name, p.row.email, p.status) for p in plan.rows
+    ]
+    return imported, [user.pk for user in created]
 
 
 # Invitations

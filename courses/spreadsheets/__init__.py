@@ -19,6 +19,7 @@ from courses.spreadsheets.reader import (
 from courses.spreadsheets.writer import (
     BYTE_ORDER_MARK,
     CSV_CONTENT_TYPE,
+    EXPORT_CHUNK_SIZE,
     FORMULA_PREFIXES,
     XLSX_CONTENT_TYPE,
     csv_chunks,
@@ -37,6 +38,7 @@ __all__ = [
     "BYTE_ORDER_MARK",
     "CSV_CONTENT_TYPE",
     "DEFAULT_LIMITS",
+    "EXPORT_CHUNK_SIZE",
     "FORMULA_PREFIXES",
     "XLSX_CONTENT_TYPE",
     "ExcelFriendlyExportMixin",

@@ -45,6 +45,8 @@ EXCEL_MAX_TITLE = 31
 # Characters Excel refuses in a sheet's title.
 TITLE_FORBIDDEN = str.maketrans(dict.fromkeys("[]:*?/\\", "-"))
 CHUNK_SIZE = 64 * 1024
+# Rows fetched at a time by a streamed export (``QuerySet.iterator``): its memory stays flat.
+EXPORT_CHUNK_SIZE = 500
 
 type Rows = Iterable[Iterable[Any]]
 type Sheet = tuple[str, Iterable[Any], Rows]

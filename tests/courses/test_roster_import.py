@@ -334,18 +334,18 @@ def test_an_account_registered_after_the_preview_stops_the_whole_import(
 def test_a_failure_while_writing_rolls_back_the_rows_already_written(
     admin_client, cohort, monkeypatch, mailoutbox, django_capture_on_commit_callbacks
 ):
-    # Fault injection in our own service: the second enrolment fails as a concurrent
-    # registration would, after the first row's account and enrolment have been written.
-    real = services.add_to_cohort
+    # Fault injection in our own service: the enrolments fail as a concurrent registration
+    # would, after the accounts and the first row's enrolment have been written.
+    real = services.add_many_to_cohort
     calls = []
 
-    def failing_add_to_cohort(**kwargs):
-        calls.append(kwargs["user"].email)
-        if len(calls) == 2:
-            raise IntegrityError("duplicate key value violates unique constraint")
-        return real(**kwargs)
+    def failing_add_many_to_cohort(*, user_ids, **kwargs):
+        calls.extend(User.objects.get(pk=pk).email for pk in user_ids)
+        real(user_ids=user_ids[:1], **kwargs)
+        assert Enrollment.objects.count() == 1
+        raise IntegrityError("duplicate key value violates unique constraint")
 
-    monkeypatch.setattr(roster_services.services, "add_to_cohort", failing_add_to_cohort)
+    monkeypatch.setattr(roster_services.services, "add_many_to_cohort", failing_add_many_to_cohort)
     preview_url = upload(admin_client, cohort, csv_file(HONG, MINH))
     admin_client.get(preview_url)
 

@@ -151,12 +151,12 @@ def test_responses_export_has_one_row_per_attempt_with_answers(client, submitted
     cohort, quiz, _attempt = submitted
     client.force_login(trainer_of(cohort))
     xlsx = client.get(reverse("quizzes_responses_export", args=[quiz.pk, "xlsx"]))
-    sheet = openpyxl.load_workbook(io.BytesIO(xlsx.content)).active
+    sheet = openpyxl.load_workbook(io.BytesIO(xlsx.getvalue())).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[1][0] == "Phạm Thị Thu Hương"
     assert "15/6/2023" in rows[1]
     csv_response = client.get(reverse("quizzes_responses_export", args=[quiz.pk, "csv"]))
-    text = csv_response.content.decode("utf-8")
+    text = csv_response.getvalue().decode("utf-8")
     assert text.startswith("\ufeff")
     assert "'=Quyền con người là thiêng liêng" in text
 

@@ -131,7 +131,7 @@ def test_the_responses_sheet_is_named_in_vietnamese(client):
     submitted_essay(cohort, quiz)
     client.force_login(trainer_of(cohort))
     xlsx = client.get(reverse("quizzes_responses_export", args=[quiz.pk, "xlsx"]))
-    workbook = openpyxl.load_workbook(io.BytesIO(xlsx.content))
+    workbook = openpyxl.load_workbook(io.BytesIO(xlsx.getvalue()))
     with translation.override("vi"):
         assert workbook.sheetnames == [translation.gettext("Responses")]
     assert workbook.sheetnames != ["Responses"]
