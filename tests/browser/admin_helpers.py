@@ -80,6 +80,13 @@ def type_rich_text(block: Locator, text: str) -> None:
     editor.click()
     editor.press_sequentially(text)
     expect(editor).to_contain_text(text)
+    # Draftail copies its text into the form's input at most every 250 ms: saving before that
+    # would post the text as it was.
+    block.page.wait_for_function(
+        "([block, text]) => [...block.querySelectorAll('input')]"
+        ".some((input) => input.value.includes(text))",
+        arg=[block.element_handle(), text],
+    )
 
 
 def open_preview(page: Page) -> FrameLocator:

@@ -196,6 +196,13 @@ def add_page(
         editor.click()
         editor.press_sequentially(paragraph)
         expect(editor).to_contain_text(paragraph)
+        # Draftail copies its text into the form's input at most every 250 ms: publishing
+        # before that posts an empty paragraph (seen once on a loaded machine).
+        page.wait_for_function(
+            "([block, text]) => [...block.querySelectorAll('input')]"
+            ".some((input) => input.value.includes(text))",
+            arg=[blocks.first.element_handle(), paragraph],
+        )
     page.get_by_role("tab", name=re.compile("Promote")).click()
     page.locator("#id_slug").fill(slug)
     admin_publish(page)
