@@ -26,6 +26,9 @@ class CoursesConfig(AppConfig):
         from courses import checks, outline_cache  # noqa: F401 (checks register on import)
 
         outline_cache.connect_receivers()
+        from courses import user_cache
+
+        user_cache.connect_receivers()
         from django.contrib.auth.signals import user_logged_in
 
         from courses.privacy import registry

@@ -9,6 +9,7 @@ from axes.backends import AxesStandaloneBackend
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import BaseBackend, ModelBackend
 
+from courses import user_cache
 from courses.compat import APIToken
 
 
@@ -43,7 +44,18 @@ class LockoutBackend(AxesStandaloneBackend):
 
 class EmailOrUsernameBackend(ModelBackend):
     """Delegates sign in with their email address; staff may keep a username. The signed-in
-    user of every request is ``ModelBackend.get_user()``'s: one query by primary key."""
+    user of every request is ``ModelBackend.get_user()``'s, kept in the shared cache between
+    two changes of the user (``courses.user_cache``)."""
+
+    def get_user(self, user_id):
+        if not user_cache.cache_is_shared():
+            return super().get_user(user_id)
+        user = user_cache.cached_user(user_id)
+        if user is None:
+            user = super().get_user(user_id)  # None for an inactive or deleted user
+            if user is not None:
+                user_cache.remember_user(user)
+        return user
 
     def authenticate(self, request, username=None, password=None, **kwargs):
         if username is None or password is None:

@@ -51,6 +51,20 @@ def unique_prefix() -> str:
     return f"lms-test-{uuid.uuid4().hex[:12]}"
 
 
+def use_redis_at(url: str, settings, monkeypatch, **options) -> None:
+    """The cache and session settings production derives from ``REDIS_URL=url``."""
+    from lms.settings import shared_cache
+
+    monkeypatch.setenv("REDIS_URL", url)
+    configured: dict = {}
+    shared_cache.configure(configured)
+    default = configured["CACHES"]["default"]
+    default["KEY_PREFIX"] = unique_prefix()
+    default.setdefault("OPTIONS", {}).update(options)
+    settings.CACHES = configured["CACHES"]
+    settings.SESSION_ENGINE = configured["SESSION_ENGINE"]
+
+
 class RedisSwitch:
     """A TCP forwarder from ``127.0.0.1:port`` to the real Redis, which can be switched off
     and on again on the same port."""

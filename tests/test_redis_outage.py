@@ -20,30 +20,23 @@ from django.urls import reverse
 
 from certificates.models import Certificate
 from courses.models import Completion, Province
-from lms.settings import shared_cache
 from quizzes.models import Attempt
 from tests import factories
 from tests.certificates import factories as cf
 from tests.quizzes import factories as qf
-from tests.redis_support import REDIS_URL, RedisSwitch, closed_port, real_redis, unique_prefix
+from tests.redis_support import (
+    REDIS_URL,
+    RedisSwitch,
+    closed_port,
+    real_redis,
+    use_redis_at,
+)
 from tests.test_project import run_with_production_settings
 
 pytestmark = pytest.mark.django_db
 
 PASSWORD = "Tập huấn đối ngoại 2025!"
 LOGGER = "courses.redis_cache"
-
-
-def use_redis_at(url: str, settings, monkeypatch, **options) -> None:
-    """The cache and session settings production derives from ``REDIS_URL=url``."""
-    monkeypatch.setenv("REDIS_URL", url)
-    configured: dict = {}
-    shared_cache.configure(configured)
-    default = configured["CACHES"]["default"]
-    default["KEY_PREFIX"] = unique_prefix()
-    default.setdefault("OPTIONS", {}).update(options)
-    settings.CACHES = configured["CACHES"]
-    settings.SESSION_ENGINE = configured["SESSION_ENGINE"]
 
 
 @pytest.fixture

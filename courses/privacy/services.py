@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
+from courses import user_cache
 from courses.conf import lms_settings
 from courses.exceptions import LMSError
 from courses.models import Consent, DataRequest, DelegateProfile, ErasedAccount
@@ -229,5 +230,6 @@ def _close(data_request, state, actor, outcome, now) -> DataRequest:
 def restrict_user(*, user: AbstractBaseUser) -> None:
     """Restriction of processing: the data is kept, the account can no longer be used."""
     type(user)._default_manager.filter(pk=user.pk).update(is_active=False)
+    user_cache.forget_user(user.pk)  # update() sends no signal
     for provider in providers():
         provider.restrict(user)
