@@ -16,6 +16,7 @@ from quizzes.selectors.attempts import (
     quizzes_visible_to,
     review,
     right_answer_texts,
+    startable_quiz,
 )
 
 __all__ = [
@@ -25,6 +26,7 @@ __all__ = [
     "ReviewedQuestion",
     "attempt_for",
     "attempts_of",
+    "startable_quiz",
     "attempts_visible_to",
     "page_questions",
     "question_count",

@@ -6,12 +6,46 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import BooleanField, ExpressionWrapper, Q
+from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Q
+from django.db.models.lookups import StartsWith
+from wagtail.models import PageViewRestriction
 
 from quizzes.keys import feedback_notes, public_view
 from quizzes.models import Attempt, QuizPage, Response, counts_now
 from quizzes.review import ReviewOptions, feedback_for, review_options
 from quizzes.scoring import GradingMethod, QuestionType, final_grade, literal_answer
+
+# What starting an attempt reads of its quiz (``services.start_attempt``, the drawing material's
+# key): a narrow row rather than the page's ~55 columns; anything else loads on demand.
+START_FIELDS = (
+    "path",
+    "depth",
+    "live",
+    "live_revision",
+    "opens_at",
+    "closes_at",
+    "attempts_allowed",
+    "time_limit_minutes",
+    "questions_per_page",
+    "shuffle_questions",
+    "shuffle_choices",
+)
+
+
+def startable_quiz(quiz_id: int) -> QuizPage | None:
+    """The live, public quiz page ``quiz_id`` with what starting an attempt reads, or None.
+
+    Public as Wagtail's ``PageQuerySet.public()`` means it (no view restriction on the page or
+    an ancestor, whose paths are prefixes of its path), asked in the same query rather than by
+    reading every restriction of the site first."""
+    restricted = PageViewRestriction.objects.filter(StartsWith(OuterRef("path"), F("page__path")))
+    return (
+        QuizPage.objects.live()
+        .filter(pk=quiz_id)
+        .exclude(Exists(restricted))
+        .only(*START_FIELDS)
+        .first()
+    )
 
 
 def attempts_of(*, quiz: QuizPage, user: AbstractBaseUser) -> list[Attempt]:

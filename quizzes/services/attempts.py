@@ -14,6 +14,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.db.models import BooleanField, Case, ExpressionWrapper, F, Field, Value, When
 from django.db.models.functions import Cast
+from django.db.models.lookups import In
 from django.utils import timezone
 
 from courses import exceptions as course_exceptions
@@ -188,6 +189,8 @@ def _locked(
     if for_scoring:
         quiz_fields = (f"quiz__{name}" for name in ("id", "page_ptr", *SCORING_QUIZ_FIELDS))
         attempts = attempts.select_related("quiz").only(*_attempt_fields(), *quiz_fields)
+    else:  # saving: whether it is open and its deadline (closing it loads the rest on demand)
+        attempts = attempts.only("quiz", "user", "enrollment", "state", "deadline_at")
     attempt = attempts.get()
     if user is not None:
         attempt.user = user  # known already: scoring a pass need not read it again
@@ -425,11 +428,12 @@ def _by_group(
 ) -> Cast:
     """``CASE WHEN id IN (...) THEN value ... END``, one branch per group of rows. Cast to the
     column's type, so that a CASE whose every branch is NULL (essays awaiting a grade) still
-    sets a number on PostgreSQL rather than text (as ``bulk_update()`` does)."""
+    sets a number on PostgreSQL rather than text (as ``bulk_update()`` does). Each condition is
+    a lookup expression: the same SQL as ``pk__in=``, without resolving keyword arguments."""
     return Cast(
         Case(
             *(
-                When(pk__in=pks, then=Value(values[part], output_field=field))
+                When(In(F("pk"), pks), then=Value(values[part], output_field=field))
                 for values, pks in responses.items()
             ),
             output_field=field,

@@ -20,7 +20,7 @@ from courses.exceptions import LMSError
 from courses.web_toolkit import login_required, throttled
 from quizzes import exceptions, selectors, services
 from quizzes.forms import answers_from_json, answers_from_post, flags_from_json, flags_from_post
-from quizzes.models import Attempt, QuizPage
+from quizzes.models import Attempt
 
 UNREADABLE_ANSWERS = gettext_lazy("The answers could not be read. Please try again.")
 
@@ -100,7 +100,7 @@ def _error_json(error: LMSError, status: int | None = None, **extra) -> JsonResp
 @require_POST
 @throttled("attempt_write")  # as the API's start, save and submit
 def start(request, quiz_id: int):
-    quiz = QuizPage.objects.live().public().filter(pk=quiz_id).first()
+    quiz = selectors.startable_quiz(quiz_id)
     if quiz is None:
         raise Http404
     try:

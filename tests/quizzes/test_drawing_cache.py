@@ -56,10 +56,10 @@ def test_a_warm_start_reads_neither_slots_nor_questions_nor_versions(
     user = factories.delegate()
     factories.EnrollmentFactory(user=user, course=course)
     client.force_login(user)
-    # Session, user; the quiz page (view restrictions, the page, its specific row); the
-    # delegate's attempts; the enrolment; the attempt and its responses inserted (in a
-    # savepoint of the test's transaction).
-    with django_assert_num_queries(10):
+    # Session, user (read once, then kept in the shared cache); the quiz page (unless a view
+    # restriction covers it); the delegate's attempts; the enrolment; the attempt and its
+    # responses inserted (in a savepoint of the test's transaction).
+    with django_assert_num_queries(9):
         response = client.post(reverse("quizzes:start", args=[quiz.pk]))
     assert response.status_code == 302
 

@@ -8,6 +8,7 @@ request needs today, so a change that adds a statement (an N+1, a lazy load) fai
 
 import pytest
 from django.urls import reverse
+from wagtail.models import PageViewRestriction
 
 from quizzes.models import Attempt
 from tests import factories
@@ -36,12 +37,12 @@ def test_starting_a_quiz_stays_within_its_queries(
     client, quiz_and_delegate, django_assert_num_queries
 ):
     quiz, user = quiz_and_delegate
-    # Session, user; the quiz page (view restrictions, the page, its specific row); the
+    # Session, user; the quiz page (unless a view restriction covers it: one query); the
     # delegate's attempts; the enrolment (by the course's path); slots, questions, choices,
     # versions (the tests' cache is per process: quizzes.services.drawing reads them from a
     # shared one, test_drawing_cache.py); the attempt and its responses inserted (in a
     # savepoint of the test's transaction).
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(13):
         response = client.post(reverse("quizzes:start", args=[quiz.pk]))
     assert response.status_code == 302
     assert Attempt.objects.filter(quiz=quiz, user=user).count() == 1
@@ -52,7 +53,7 @@ def test_starting_again_returns_the_open_attempt_within_its_queries(
 ):
     quiz, user = quiz_and_delegate
     client.post(reverse("quizzes:start", args=[quiz.pk]))
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         response = client.post(reverse("quizzes:start", args=[quiz.pk]))
     assert response.status_code == 302
     assert Attempt.objects.filter(quiz=quiz, user=user).count() == 1
@@ -79,3 +80,28 @@ def test_the_quiz_page_stays_within_its_queries(
     with django_assert_num_queries(15):
         response = client.get(quiz.url)
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("restricted", "started"),
+    [("course", False), ("quiz", False), ("other course", True), ("nothing", True)],
+)
+def test_a_quiz_under_a_view_restriction_cannot_be_started(
+    client, quiz_and_delegate, restricted, started
+):
+    """As Wagtail's ``public()``: a restriction on the quiz or an ancestor hides it; one on
+    another course does not (whose path may even share a prefix of characters)."""
+    quiz, user = quiz_and_delegate
+    pages = {
+        "course": quiz.get_parent(),
+        "quiz": quiz,
+        "other course": factories.course(modules=1),
+        "nothing": None,
+    }
+    if pages[restricted] is not None:
+        PageViewRestriction.objects.create(
+            page=pages[restricted], restriction_type=PageViewRestriction.PASSWORD, password="x"
+        )
+    response = client.post(reverse("quizzes:start", args=[quiz.pk]))
+    assert response.status_code == (302 if started else 404)
+    assert Attempt.objects.filter(quiz=quiz, user=user).exists() is started
