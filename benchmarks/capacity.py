@@ -465,7 +465,8 @@ def rows(report) -> list[list[str]]:
                 str(result["error_count"]),
                 str(result["timeouts"]),
                 f"{v['lost_answers']} of {v['answers_acknowledged']:,}",
-                f"{v['graded'] - v['wrong_scores']:,}/{result['delegates']:,}",
+                f"{v['graded'] - v['wrong_scores']:,}/{result['delegates']:,}"
+                f" ({v['wrong_scores']} wrong)",
                 _ppp(by["start"]),
                 _ppp(by["save"]),
                 _ppp(by["submit"]),

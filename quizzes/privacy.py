@@ -140,7 +140,8 @@ def clear_free_text(responses, *, dry_run: bool = False) -> int:
     """Remove free-text answers (short answer, numerical, essay: stored as text) and graders'
     comments; choices, marks and grades stay. Returns how many responses had some."""
     cleared = 0
-    candidates = responses.exclude(answer=None, grader_comment="").only(
+    # SQL NULL: an answer never given or cleared (``answer=None`` would mean JSON null).
+    candidates = responses.exclude(answer__isnull=True, grader_comment="").only(
         "pk", "answer", "grader_comment"
     )
     for response in candidates.iterator():

@@ -30,7 +30,8 @@ def snapshot():
     return {
         "erased": ErasedAccount.objects.count(),
         "texts": sorted(
-            str(a) for a in Response.objects.exclude(answer=None).values_list("answer", flat=True)
+            str(a)
+            for a in Response.objects.exclude(answer__isnull=True).values_list("answer", flat=True)
         ),
         "pdfs": Certificate.objects.exclude(pdf="").count(),
         "log": PersonalDataAccess.objects.count(),

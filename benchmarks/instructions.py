@@ -1,0 +1,205 @@
+#!/usr/bin/env python
+"""Instructions a quiz request costs in the app, counted by valgrind's callgrind: the same count
+(within about 1 %) however busy the machine is, where CPU time on a shared 2-core machine moves
+by a third between two runs. For comparing two versions of the code, not for capacity.
+
+    .venv/bin/python benchmarks/run_quiz.py --skip-endpoints --skip-conference  # once: the database
+    .venv/bin/python benchmarks/instructions.py [--requests 30] [--kinds ping,start,save,submit]
+
+Each kind is sent ``--requests`` times through Django's test client (one handler, as in a
+gunicorn worker: middleware, session and user from Redis, the view, the queries), each time for
+a fresh delegate, with the same answers every run. Only those requests are counted: the process
+runs under callgrind with instrumentation off, switched on around them (``callgrind_control``).
+The database server's work is not counted. Needs valgrind (``apt-get install valgrind``); about
+a minute for the default kinds.
+"""
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from http.cookies import SimpleCookie
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from benchmarks.run import add_cache_arguments  # noqa: E402
+
+KINDS = ("ping", "start", "save", "autosave", "submit")
+UNDER_CALLGRIND = "LMS_BENCH_UNDER_CALLGRIND"
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--requests", type=int, default=30, help="requests of each kind (30)")
+    parser.add_argument(
+        "--kinds",
+        default="ping,start,save,autosave,submit",
+        help="comma-separated, of: " + ", ".join(KINDS),
+    )
+    parser.add_argument(
+        "--database-url",
+        default=os.environ.get(
+            "BENCH_QUIZ_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/lms_quiz_bench"
+        ),
+    )
+    add_cache_arguments(parser)
+    args = parser.parse_args(argv)
+    args.kinds = [kind for kind in args.kinds.split(",") if kind]
+    unknown = set(args.kinds) - set(KINDS)
+    if unknown:
+        parser.error(f"unknown kinds: {', '.join(sorted(unknown))}")
+    return args
+
+
+def under_callgrind(argv: list[str]) -> int:
+    """Run this script again under callgrind, instrumentation off until switched on."""
+    valgrind = shutil.which("valgrind")
+    if not valgrind or not shutil.which("callgrind_control"):
+        print("valgrind is not installed: apt-get install valgrind", file=sys.stderr)
+        return 2
+    with tempfile.TemporaryDirectory(prefix="lms-callgrind-") as directory:
+        command = [
+            valgrind,
+            "--tool=callgrind",
+            "--instr-atstart=no",
+            f"--callgrind-out-file={directory}/callgrind.%p",
+            sys.executable,
+            __file__,
+            *argv,
+        ]
+        environment = {**os.environ, UNDER_CALLGRIND: directory}
+        completed = subprocess.run(command, env=environment, stderr=subprocess.DEVNULL)
+        return completed.returncode
+
+
+class Counter:
+    """callgrind_control around a block: zero, switch on, dump, switch off, read the total."""
+
+    def __init__(self, directory: str) -> None:
+        self.directory = Path(directory)
+        self.pid = str(os.getpid())
+
+    def _control(self, *options: str) -> None:
+        subprocess.run(["callgrind_control", *options, self.pid], check=True, capture_output=True)
+
+    def count(self, label: str, block) -> int:
+        self._control("--zero")
+        self._control("--instr=on")
+        block()
+        self._control(f"--dump={label}")
+        self._control("--instr=off")
+        dumps = sorted(self.directory.glob(f"callgrind.{self.pid}*"), key=os.path.getmtime)
+        for line in dumps[-1].read_text().splitlines():
+            if line.startswith(("summary:", "totals:")):
+                return int(line.split()[1])
+        raise RuntimeError(f"no totals in {dumps[-1]}")
+
+
+def measure(args: argparse.Namespace, counter: Counter) -> dict[str, float]:
+    os.environ.update(
+        {"DJANGO_SETTINGS_MODULE": "lms.settings.bench", "DATABASE_URL": args.database_url}
+    )
+    if args.no_redis:
+        os.environ.pop("REDIS_URL", None)
+    else:
+        os.environ["REDIS_URL"] = args.redis_url
+    import django
+
+    django.setup()
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    from benchmarks.quiz_seed import add_delegates, load, planned
+    from quizzes.models import QuizPage
+
+    quiz = QuizPage.objects.filter(slug="kiem-tra").first()
+    if quiz is None:
+        raise SystemExit("No seeded quiz: run benchmarks/run_quiz.py first.")
+    seeded = load(quiz)
+    n = args.requests
+    first = get_user_model().objects.filter(username__startswith="bench.quiz").count()
+    delegates = add_delegates(quiz.get_parent().specific, n + 1, first=first)
+    client = Client(HTTP_HOST="127.0.0.1")
+    attempts: dict[int, int] = {}
+
+    def as_delegate(i: int) -> Client:
+        client.cookies = SimpleCookie()
+        client.cookies.load(delegates[i].cookie)
+        return client
+
+    def post_json(i: int, path: str, body: dict):
+        return as_delegate(i).post(path, json.dumps(body), content_type="application/json")
+
+    def answers(i: int, page: int) -> dict:
+        # By request number, not by delegate: the same answers (and passes) every run.
+        return {str(p): planned(seeded.keys, i, p) for p in seeded.pages[page]}
+
+    def ping(i):
+        return as_delegate(i).get("/bench/ping/"), 200
+
+    def start(i):
+        response = as_delegate(i).post(f"/learn/quizzes/{seeded.quiz_id}/start/")
+        attempts[i] = int(response["Location"].split("/")[3])
+        return response, 302
+
+    def save(i, page=0):
+        body = {"answers": answers(i, page)}
+        return post_json(i, f"/learn/attempts/{attempts[i]}/save/", body), 200
+
+    def autosave(i):
+        position = seeded.pages[0][0]
+        key = seeded.keys[position]
+        changed = key.wrong if planned(seeded.keys, i, position) == key.right else key.right
+        body = {"answers": {str(position): changed}}
+        return post_json(i, f"/learn/attempts/{attempts[i]}/save/", body), 200
+
+    def submit(i):
+        return as_delegate(i).post(f"/learn/attempts/{attempts[i]}/submit/"), 302
+
+    tasks = {"ping": ping, "start": start, "save": save, "autosave": autosave, "submit": submit}
+
+    def run(kind: str, indexes) -> None:
+        for i in indexes:
+            response, expected = tasks[kind](i)
+            if response.status_code != expected:
+                raise SystemExit(f"{kind}: {response.status_code}")
+
+    # One delegate through everything first: imports, caches, connections.
+    for kind in KINDS:
+        run(kind, [n])
+    results = {}
+    for kind in args.kinds:
+        # What each kind needs done before it, uncounted: an attempt to save into; a whole
+        # attempt answered to submit.
+        if kind in ("save", "autosave", "submit") and not attempts:
+            run("start", range(n))
+        if kind == "autosave" and "save" not in results:
+            run("save", range(n))
+        if kind == "submit":
+            for i in range(n):
+                for page in range(1 if "save" in results else 0, len(seeded.pages)):
+                    save(i, page)
+        total = counter.count(kind, lambda kind=kind: run(kind, range(n)))
+        results[kind] = total / n
+        print(f"{kind:<9} {total / n / 1e6:7.2f} million instructions a request", flush=True)
+    return results
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    args = parse_args(argv)
+    directory = os.environ.get(UNDER_CALLGRIND)
+    if directory is None:
+        return under_callgrind(argv)
+    measure(args, Counter(directory))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
