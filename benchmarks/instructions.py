@@ -1,7 +1,9 @@
 #!/usr/bin/env python
-"""Instructions a quiz request costs in the app, counted by valgrind's callgrind: the same count
-(within about 1 %) however busy the machine is, where CPU time on a shared 2-core machine moves
-by a third between two runs. For comparing two versions of the code, not for capacity.
+"""Instructions a quiz request costs in the app, counted by valgrind's callgrind: on an idle
+machine the same count within about 1 % run after run, where CPU time on this shared 2-core
+machine moves by a third. Waiting for PostgreSQL and Redis spins a little, so a busy machine
+adds a few percent: compare two versions of the code back to back, on the same database, with
+nothing else running. Not a measure of capacity.
 
     .venv/bin/python benchmarks/run_quiz.py --skip-endpoints --skip-conference  # once: the database
     .venv/bin/python benchmarks/instructions.py [--requests 30] [--kinds ping,start,save,submit]

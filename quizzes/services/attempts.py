@@ -124,7 +124,7 @@ def start_attempt(
             )
             Response.objects.bulk_create(
                 Response(
-                    attempt=attempt,
+                    attempt_id=attempt.pk,
                     position=position,
                     question_version_id=question.version_id,
                     choice_order=list(

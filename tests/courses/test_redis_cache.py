@@ -206,3 +206,19 @@ def test_during_an_outage_redis_is_left_alone_until_the_retry_interval(switch, m
     switch.on()
     assert cache.get("k") is None  # not tried again yet: an hour to go
     assert cache.outage.is_down
+
+
+def test_production_s_options_reach_redis_py_s_pool_through_django_redis(monkeypatch):
+    """Lower-case options go to redis-py's connection pool, as with Django's own backend;
+    ``RETRY_AFTER`` to the outage guard; one redis-py client is kept, not built per call."""
+    monkeypatch.setenv("REDIS_TIMEOUT", "0.25")
+    # django-redis keeps one pool per address and process: an address no other test uses.
+    url = f"{REDIS_URL.rsplit('/', 1)[0]}/9"
+    cache = cache_at(url, monkeypatch, RETRY_AFTER=3)
+    client = cache.client.get_client(write=True)
+    pool = client.connection_pool.connection_kwargs
+    assert pool["socket_timeout"] == 0.25
+    assert pool["socket_connect_timeout"] == 0.25
+    assert pool["health_check_interval"] == 30
+    assert cache.outage.retry_after == 3
+    assert cache.client.get_client(write=True) is client
