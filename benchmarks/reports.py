@@ -596,6 +596,11 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.reuse:
             state = json.loads((RESULTS / "reports-seed.json").read_text())
+            from benchmarks.reports_seed import restore_pdfs
+
+            restored = restore_pdfs(MEDIA, state["pdf_files"])
+            if restored:
+                say(f"  {restored} seeded PDF files were missing from {MEDIA}: written again")
         else:
             say("== Seeding (bulk)")
             state = seed_database(args)

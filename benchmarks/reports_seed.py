@@ -67,6 +67,31 @@ def full_name(n: int) -> str:
     return f"{FAMILY[n % len(FAMILY)]} {GIVEN[(n // 10) % len(GIVEN)]} {n}"
 
 
+SHARED_PDF = "certificates/2026/bench-shared.pdf"
+
+
+def serial_of(n: int) -> str:
+    return f"TTDN-2026-{n + 1:06d}"
+
+
+def pdf_name(serial: str) -> str:
+    return f"certificates/2026/{serial}.pdf"
+
+
+def restore_pdfs(media_root: Path, pdf_files: int) -> int:
+    """Write again the seeded PDF files missing from ``media_root`` (a reused database whose
+    media folder was emptied meanwhile): the same bytes as the seed wrote. Returns how many."""
+    (media_root / "certificates" / "2026").mkdir(parents=True, exist_ok=True)
+    serials = [serial_of(n) for n in range(pdf_files)]
+    wanted = {SHARED_PDF: "shared"} | {pdf_name(serial): serial for serial in serials}
+    restored = 0
+    for name, serial in wanted.items():
+        if not (media_root / name).exists():
+            (media_root / name).write_bytes(_pdf(serial))
+            restored += 1
+    return restored
+
+
 def _pdf(serial: str) -> bytes:
     """Stand-in PDF bytes of a real certificate's size, distinct per certificate."""
     head = f"%PDF-1.7\n% {serial}\n".encode()
@@ -265,17 +290,16 @@ def seed(  # noqa: PLR0915 (one straight recipe)
 
     certificates = []
     files = 0
-    shared_name = "certificates/2026/bench-shared.pdf"
     (media_root / "certificates" / "2026").mkdir(parents=True, exist_ok=True)
     shared = _pdf("shared")
-    (media_root / shared_name).write_bytes(shared)
-    shared_sha = hashlib.sha256(shared).hexdigest()
+    (media_root / SHARED_PDF).write_bytes(shared)
+    shared_name, shared_sha = SHARED_PDF, hashlib.sha256(shared).hexdigest()
     small_from = total - cohort_sizes[-1]
     for n, (user, enrollment) in enumerate(zip(users, enrollments, strict=True)):
-        serial = f"TTDN-2026-{n + 1:06d}"
+        serial = serial_of(n)
         if n < pdf_files:  # the largest cohort first: its certificates are zipped
             data = _pdf(serial)
-            name = f"certificates/2026/{serial}.pdf"
+            name = pdf_name(serial)
             with open(media_root / name, "wb") as handle:
                 handle.write(data)
             sha = hashlib.sha256(data).hexdigest()
