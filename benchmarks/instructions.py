@@ -17,13 +17,11 @@ a minute for the default kinds.
 """
 
 import argparse
-import json
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
-from http.cookies import SimpleCookie
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -104,93 +102,30 @@ class Counter:
 
 
 def measure(args: argparse.Namespace, counter: Counter) -> dict[str, float]:
-    os.environ.update(
-        {"DJANGO_SETTINGS_MODULE": "lms.settings.bench", "DATABASE_URL": args.database_url}
-    )
-    if args.no_redis:
-        os.environ.pop("REDIS_URL", None)
-    else:
-        os.environ["REDIS_URL"] = args.redis_url
-    import django
+    from benchmarks.quiz_inprocess import QuizRequests, setup_django
 
-    django.setup()
-    from django.contrib.auth import get_user_model
-    from django.test import Client
-
-    from benchmarks.quiz_seed import add_delegates, load, planned
-    from quizzes.models import QuizPage
-
-    quiz = QuizPage.objects.filter(slug="kiem-tra").first()
-    if quiz is None:
-        raise SystemExit("No seeded quiz: run benchmarks/run_quiz.py first.")
-    seeded = load(quiz)
+    setup_django(args)
     n = args.requests
-    first = get_user_model().objects.filter(username__startswith="bench.quiz").count()
-    delegates = add_delegates(quiz.get_parent().specific, n + 1, first=first)
-    client = Client(HTTP_HOST="127.0.0.1")
-    attempts: dict[int, int] = {}
-
-    def as_delegate(i: int) -> Client:
-        client.cookies = SimpleCookie()
-        client.cookies.load(delegates[i].cookie)
-        return client
-
-    def post_json(i: int, path: str, body: dict):
-        return as_delegate(i).post(path, json.dumps(body), content_type="application/json")
-
-    def answers(i: int, page: int) -> dict:
-        # By request number, not by delegate: the same answers (and passes) every run.
-        return {str(p): planned(seeded.keys, i, p) for p in seeded.pages[page]}
-
-    def ping(i):
-        return as_delegate(i).get("/bench/ping/"), 200
-
-    def start(i):
-        response = as_delegate(i).post(f"/learn/quizzes/{seeded.quiz_id}/start/")
-        attempts[i] = int(response["Location"].split("/")[3])
-        return response, 302
-
-    def save(i, page=0):
-        body = {"answers": answers(i, page)}
-        return post_json(i, f"/learn/attempts/{attempts[i]}/save/", body), 200
-
-    def autosave(i):
-        position = seeded.pages[0][0]
-        key = seeded.keys[position]
-        changed = key.wrong if planned(seeded.keys, i, position) == key.right else key.right
-        body = {"answers": {str(position): changed}}
-        return post_json(i, f"/learn/attempts/{attempts[i]}/save/", body), 200
-
-    def submit(i):
-        return as_delegate(i).post(f"/learn/attempts/{attempts[i]}/submit/"), 302
-
-    tasks = {"ping": ping, "start": start, "save": save, "autosave": autosave, "submit": submit}
-
-    def run(kind: str, indexes) -> None:
-        for i in indexes:
-            response, expected = tasks[kind](i)
-            if response.status_code != expected:
-                raise SystemExit(f"{kind}: {response.status_code}")
-
+    quiz = QuizRequests(n + 1)
     # One delegate through everything first: imports, caches, connections.
     for kind in KINDS:
-        run(kind, [n])
+        quiz.run(kind, [n])
     results = {}
     for kind in args.kinds:
         # What each kind needs done before it, uncounted: an attempt to save into; a whole
         # attempt answered to submit.
-        if kind in ("save", "autosave", "submit") and not attempts:
-            run("start", range(n))
-        if kind == "autosave" and "save" not in results:
-            run("save", range(n))
+        if kind in ("save", "autosave", "submit") and "start" not in results:
+            quiz.run("start", range(n))
+            results["start"] = None
+        if kind in ("autosave", "submit") and "save" not in results:
+            quiz.run("save", range(n))
+            results["save"] = None
         if kind == "submit":
-            for i in range(n):
-                for page in range(1 if "save" in results else 0, len(seeded.pages)):
-                    save(i, page)
-        total = counter.count(kind, lambda kind=kind: run(kind, range(n)))
+            quiz.answer_the_other_pages(range(n))
+        total = counter.count(kind, lambda kind=kind: quiz.run(kind, range(n)))
         results[kind] = total / n
         print(f"{kind:<9} {total / n / 1e6:7.2f} million instructions a request", flush=True)
-    return results
+    return {kind: value for kind, value in results.items() if value is not None}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -14,12 +14,10 @@ the database each run. Writes ``benchmarks/results/profile_quiz_{kind}.prof`` (o
 import argparse
 import cProfile
 import io
-import json
 import os
 import pstats
 import sys
 import time
-from http.cookies import SimpleCookie
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -45,115 +43,39 @@ def main(argv: list[str] | None = None) -> int:
     add_cache_arguments(parser)
     args = parser.parse_args(argv)
     from benchmarks import cpu
+    from benchmarks.quiz_inprocess import QuizRequests, setup_django
 
-    os.environ.update(
-        {"DJANGO_SETTINGS_MODULE": "lms.settings.bench", "DATABASE_URL": args.database_url}
-    )
-    if args.no_redis:  # as run_quiz.py: production's cache and sessions, in Redis by default
-        os.environ.pop("REDIS_URL", None)
-    else:
-        os.environ["REDIS_URL"] = args.redis_url
-    import django
-
-    django.setup()
-    from django.contrib.auth import get_user_model
+    setup_django(args)  # as run_quiz.py: production's cache and sessions, in Redis by default
     from django.db import connection
-    from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    from benchmarks.quiz_seed import add_delegates, load, planned
-    from quizzes.models import QuizPage
-
-    quiz = QuizPage.objects.filter(slug="kiem-tra").first()
-    if quiz is None:
-        raise SystemExit("No seeded quiz: run benchmarks/run_quiz.py first.")
-    seeded = load(quiz)
-    first = get_user_model().objects.filter(username__startswith="bench.quiz").count()
     n = args.requests
     # n timed without the profiler, n profiled, one to warm up.
-    delegates = add_delegates(quiz.get_parent().specific, 2 * n + 1, first=first)
-
-    # One client (one handler: middleware is built once, as in a gunicorn worker), each
-    # request with its delegate's cookies.
-    shared = Client(HTTP_HOST="127.0.0.1")
-
-    class Clients:
-        def __getitem__(self, i: int) -> Client:
-            shared.cookies = SimpleCookie()
-            shared.cookies.load(delegates[i].cookie)
-            return shared
-
-    clients = Clients()
-
-    def reference(i):
-        return clients[i].post("/bench/reference-write/"), 200
-
-    attempts: dict[int, int] = {}
-
-    def start(i):
-        response = clients[i].post(f"/learn/quizzes/{seeded.quiz_id}/start/")
-        attempts[i] = int(response["Location"].split("/")[3])
-        return response, 302
-
-    def save(i, page=0):
-        positions = seeded.pages[page]
-        body = {"answers": {str(p): planned(seeded.keys, delegates[i].index, p) for p in positions}}
-        response = clients[i].post(
-            f"/learn/attempts/{attempts[i]}/save/",
-            json.dumps(body),
-            content_type="application/json",
-        )
-        return response, 200
-
-    def autosave(i):
-        """Second thoughts: one answer of the first page changed, as attempt.js autosaves."""
-        position = seeded.pages[0][0]
-        key = seeded.keys[position]
-        planned_now = planned(seeded.keys, delegates[i].index, position)
-        body = {"answers": {str(position): key.wrong if planned_now == key.right else key.right}}
-        response = clients[i].post(
-            f"/learn/attempts/{attempts[i]}/save/",
-            json.dumps(body),
-            content_type="application/json",
-        )
-        return response, 200
-
-    def submit(i):
-        return clients[i].post(f"/learn/attempts/{attempts[i]}/submit/"), 302
-
+    quiz = QuizRequests(2 * n + 1)
     # One untimed delegate through everything: imports, caches, connections.
-    for task in (reference, start, save, autosave, submit):
-        response, expected = task(2 * n)
-        assert response.status_code == expected, (task.__name__, response.status_code)
+    for kind in KINDS:
+        quiz.run(kind, [2 * n])
 
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_backend_pid()")
         backend = cursor.fetchone()[0]
 
-    def run(kind, task, indexes) -> None:
-        for i in indexes:
-            response, expected = task(i)
-            if response.status_code != expected:
-                raise SystemExit(f"{kind}: {response.status_code}")
-
     lines = []
-    for kind, task in zip(KINDS, (reference, start, save, autosave, submit), strict=True):
+    for kind in KINDS:
         if kind == "submit":  # real attempts: every page answered, about half of them pass
-            for i in range(2 * n):
-                for page in range(1, len(seeded.pages)):
-                    save(i, page)
+            quiz.answer_the_other_pages(range(2 * n))
         # CPU time, not wall time: on a shared machine waiting is noise. Timed without the
         # profiler, whose overhead grows with the number of calls.
         started, db_started = time.process_time(), cpu.process_seconds(backend)
         wall = time.perf_counter()
-        run(kind, task, range(n))
+        quiz.run(kind, range(n))
         wall = time.perf_counter() - wall
         elapsed = time.process_time() - started
         db = (cpu.process_seconds(backend) or 0) - (db_started or 0)
         profiler = cProfile.Profile(time.process_time)
         with CaptureQueriesContext(connection) as captured:
             profiler.enable()
-            run(kind, task, range(n, 2 * n))
+            quiz.run(kind, range(n, 2 * n))
             profiler.disable()
         profiler.dump_stats(RESULTS / f"profile_quiz_{kind}.prof")
         queries = captured.captured_queries
