@@ -25,6 +25,7 @@ Access and records
 Helpers
     - ``courses.text``: Vietnamese text (NFC, diacritics, matching keys, spaces)
     - ``courses.sites``: absolute URLs of the site
+    - ``courses.caching``: whether the cache is one for every process (Redis)
     - ``courses.compat``: what differs between the supported Django and Wagtail releases
     - ``courses.blocks``: the rich text features of course content
     - ``courses.model_fields``: the column fields of a model

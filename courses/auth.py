@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import BaseBackend, ModelBackend
 
 from courses import user_cache
+from courses.caching import cache_is_shared
 from courses.compat import APIToken
 
 
@@ -48,7 +49,7 @@ class EmailOrUsernameBackend(ModelBackend):
     two changes of the user (``courses.user_cache``)."""
 
     def get_user(self, user_id):
-        if not user_cache.cache_is_shared():
+        if not cache_is_shared(user_cache.CACHE_ALIAS):
             return super().get_user(user_id)
         user = user_cache.cached_user(user_id)
         if user is None:

@@ -17,19 +17,15 @@ nothing is found and every request reads the database, as before.
 import django
 from django.contrib.auth import get_user_model
 from django.core.cache import caches
-from django.core.cache.backends.dummy import DummyCache
-from django.core.cache.backends.locmem import LocMemCache
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
+
+from courses.caching import cache_is_shared
 
 CACHE_ALIAS = "default"
 TIMEOUT_SECONDS = 5 * 60
 # A pickled model belongs to the Django version and the model's fields it was made with.
 SCHEMA = f"1:{django.get_version()}"
-
-
-def cache_is_shared() -> bool:
-    return not isinstance(caches[CACHE_ALIAS], LocMemCache | DummyCache)
 
 
 def _key(user_id) -> str:
@@ -47,7 +43,7 @@ def remember_user(user) -> None:
 
 def forget_user(user_id) -> None:
     """The user changed: delete the entry now and once more when the transaction commits."""
-    if cache_is_shared():
+    if cache_is_shared(CACHE_ALIAS):
         _delete(user_id)
         transaction.on_commit(lambda: _delete(user_id))
 

@@ -26,12 +26,11 @@ import uuid
 from dataclasses import dataclass
 
 from django.core.cache import caches
-from django.core.cache.backends.dummy import DummyCache
-from django.core.cache.backends.locmem import LocMemCache
 from django.db import transaction
 from django.db.models import F
 from django.db.models.signals import post_delete, post_save
 
+from courses.caching import cache_is_shared
 from quizzes.layout import SlotSpec
 from quizzes.models import Choice, Question, QuestionCategory, QuestionVersion, QuizPage, QuizSlot
 from quizzes.services.versions import choices_in_order, current_versions
@@ -57,10 +56,6 @@ class DrawMaterial:
     slots: tuple[SlotSpec, ...]
     pools: dict[int, tuple[int, ...]]  # category id -> question ids
     questions: dict[int, DrawnFrom]  # every question a slot can draw
-
-
-def cache_is_shared() -> bool:
-    return not isinstance(caches[CACHE_ALIAS], LocMemCache | DummyCache)
 
 
 def material_for(quiz: QuizPage) -> DrawMaterial:
