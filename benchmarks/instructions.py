@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from benchmarks.run import add_cache_arguments  # noqa: E402
+from benchmarks import quiz_inprocess  # noqa: E402
 
 KINDS = ("ping", "start", "save", "autosave", "submit")
 UNDER_CALLGRIND = "LMS_BENCH_UNDER_CALLGRIND"
@@ -42,13 +42,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         default="ping,start,save,autosave,submit",
         help="comma-separated, of: " + ", ".join(KINDS),
     )
-    parser.add_argument(
-        "--database-url",
-        default=os.environ.get(
-            "BENCH_QUIZ_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/lms_quiz_bench"
-        ),
-    )
-    add_cache_arguments(parser)
+    quiz_inprocess.add_arguments(parser)
     args = parser.parse_args(argv)
     args.kinds = [kind for kind in args.kinds.split(",") if kind]
     unknown = set(args.kinds) - set(KINDS)

@@ -14,7 +14,6 @@ the database each run. Writes ``benchmarks/results/profile_quiz_{kind}.prof`` (o
 import argparse
 import cProfile
 import io
-import os
 import pstats
 import sys
 import time
@@ -24,7 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from benchmarks.run import add_cache_arguments  # noqa: E402
+from benchmarks import quiz_inprocess  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "results"
 KINDS = ("reference", "start", "save", "autosave", "submit")
@@ -34,13 +33,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--requests", type=int, default=150, help="delegates (and requests)")
     parser.add_argument("--top", type=int, default=25, help="functions to list per profile")
-    parser.add_argument(
-        "--database-url",
-        default=os.environ.get(
-            "BENCH_QUIZ_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/lms_quiz_bench"
-        ),
-    )
-    add_cache_arguments(parser)
+    quiz_inprocess.add_arguments(parser)
     args = parser.parse_args(argv)
     from benchmarks import cpu
     from benchmarks.quiz_inprocess import QuizRequests, setup_django

@@ -13,6 +13,19 @@ from http.cookies import SimpleCookie
 KINDS = ("ping", "reference", "start", "save", "autosave", "submit")
 
 
+def add_arguments(parser) -> None:
+    """``--database-url`` (the one ``run_quiz.py`` seeds) and the cache's arguments."""
+    from benchmarks.run import add_cache_arguments
+    from benchmarks.run_quiz import DEFAULT_DATABASE_URL
+
+    parser.add_argument(
+        "--database-url",
+        default=os.environ.get("BENCH_QUIZ_DATABASE_URL", DEFAULT_DATABASE_URL),
+        help="the database run_quiz.py seeded (default $BENCH_QUIZ_DATABASE_URL or %(default)s)",
+    )
+    add_cache_arguments(parser)
+
+
 def setup_django(args) -> None:
     """The bench settings on the database ``run_quiz.py`` seeded, the cache and sessions in
     Redis unless ``--no-redis`` (``benchmarks.run.add_cache_arguments``)."""
