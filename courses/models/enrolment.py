@@ -88,6 +88,8 @@ class Enrollment(models.Model):
         on_delete=models.CASCADE,
         related_name="enrollments",
         verbose_name=_("delegate"),
+        # No index of its own: one_enrollment_per_course starts with this column.
+        db_index=False,
     )
     course = models.ForeignKey(
         "courses.CoursePage",
@@ -102,6 +104,8 @@ class Enrollment(models.Model):
         verbose_name=_("cohort"),
         null=True,
         blank=True,
+        # No index of its own: the (cohort, completed_at) index starts with this column.
+        db_index=False,
     )
     method = models.CharField(_("enrolled by"), max_length=10, choices=Method.choices)
     # Snapshot at enrolment: later profile edits do not move a delegate between report rows.
@@ -153,6 +157,8 @@ class Completion(models.Model):
         on_delete=models.CASCADE,
         related_name="completions",
         verbose_name=_("enrolment"),
+        # No index of its own: one_completion_per_item starts with this column.
+        db_index=False,
     )
     page = models.ForeignKey(
         swapper.get_model_name("wagtailcore", "Page"),

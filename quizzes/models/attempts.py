@@ -35,6 +35,8 @@ class Attempt(models.Model):
         on_delete=models.PROTECT,
         related_name="attempts",
         verbose_name=_("quiz"),
+        # No index of its own: one_attempt_number_per_delegate starts with this column.
+        db_index=False,
     )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -100,7 +102,12 @@ class Response(models.Model):
     wagtail_reference_index_ignore = True  # records: nothing "uses" them
 
     attempt = models.ForeignKey(
-        Attempt, on_delete=models.CASCADE, related_name="responses", verbose_name=_("attempt")
+        Attempt,
+        on_delete=models.CASCADE,
+        related_name="responses",
+        verbose_name=_("attempt"),
+        # No index of its own: one_response_per_position starts with this column.
+        db_index=False,
     )
     # With a context: "position" is also a delegate's job title in courses and certificates.
     position = models.PositiveSmallIntegerField(

@@ -226,7 +226,9 @@ def test_json_nested_too_deeply_is_refused_like_other_unreadable_json(client, se
     assert not attempt.responses.filter(answer__isnull=False).exists()
 
 
-def test_responses_scored_differently_are_written_in_one_statement(client, setup):
+def test_responses_scored_alike_are_written_together(client, setup):
+    # One UPDATE per (marks, outcome) pair: here right, wrong and blank (tests/quizzes/test_services
+    # covers the single UPDATE with a CASE that many pairs take).
     _course, quiz, user, questions = setup
     client.force_login(user)
     attempt = start(client, quiz)
@@ -247,14 +249,14 @@ def test_responses_scored_differently_are_written_in_one_statement(client, setup
     updates = [
         q for q in queries.captured_queries if q["sql"].startswith('UPDATE "quizzes_response"')
     ]
-    assert len(updates) == 1
+    assert len(updates) == 3
     stored = list(attempt.responses.order_by("position").values_list("earned", "outcome"))
     assert [outcome for _earned, outcome in stored] == ["correct", "incorrect", "unanswered"]
     assert stored[0][0] == Decimal("1") and stored[1][0] == Decimal("0")
 
 
 def test_a_submit_whose_only_scores_are_pending_essays_stores_no_marks(client):
-    # Every branch of the scores' CASE is NULL: PostgreSQL must still take it as a number.
+    # No marks at all (NULL): PostgreSQL must still take the value as a number.
     course = factories.course(modules=1)
     quiz = qf.quiz(course, questions=[qf.question("essay")])
     user = factories.delegate()

@@ -181,6 +181,57 @@ def test_essay_grading_rescores_and_can_complete_the_quiz(enrolled):
     assert Completion.objects.filter(page=quiz, enrollment__user=user).exists()
 
 
+# Each question as (kind, marks, how it is answered), and the (marks, outcome) stored for it.
+FEW_PAIRS = [
+    (("single", 1, "right"), (Decimal(1), "correct")),
+    (("single", 1, "wrong"), (Decimal(0), "incorrect")),
+    (("single", 1, "right"), (Decimal(1), "correct")),
+    (("essay", 2, "Ý kiến"), (None, "needs_grading")),
+]
+MANY_PAIRS = [
+    (("single", 1, "right"), (Decimal(1), "correct")),
+    (("single", 2, "right"), (Decimal(2), "correct")),
+    (("single", 1, "wrong"), (Decimal(0), "incorrect")),
+    (("single", 1, None), (Decimal(0), "unanswered")),
+    (("essay", 2, "Ý kiến"), (None, "needs_grading")),
+]
+
+
+@pytest.mark.parametrize(
+    ("plan", "response_updates"), [(FEW_PAIRS, 3), (MANY_PAIRS, 1)], ids=["few", "many"]
+)
+def test_submit_stores_every_response_score_written_by_pairs(enrolled, plan, response_updates):
+    """Rows scored alike are written together: one UPDATE per (marks, outcome) pair while there
+    are few (right, wrong, an essay awaiting its grade), one UPDATE with a CASE for many."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    course, user = enrolled
+    questions = [qf.question(kind, marks=Decimal(marks)) for (kind, marks, _a), _s in plan]
+    quiz = qf.quiz(course, questions=questions, shuffle_questions=False)
+    attempt = services.start_attempt(quiz=quiz, user=user, now=NOW)
+    by_position = {r.position: r.question_version.question for r in attempt.responses.all()}
+    answers = {}
+    for position, question in by_position.items():
+        answer = plan[questions.index(question)][0][2]
+        if answer in ("right", "wrong"):
+            answer = question.choices.filter(is_correct=answer == "right").first().pk
+        if answer is not None:
+            answers[position] = answer
+    services.save_answers(attempt_id=attempt.pk, user=user, answers=answers, now=NOW)
+    with CaptureQueriesContext(connection) as queries:
+        services.submit_attempt(attempt_id=attempt.pk, user=user, now=NOW)
+    updates = [q["sql"] for q in queries if q["sql"].startswith('UPDATE "quizzes_response"')]
+    assert len(updates) == response_updates
+    stored = {r.position: (r.earned, r.outcome) for r in attempt.responses.all()}
+    assert stored == {
+        position: plan[questions.index(question)][1] for position, question in by_position.items()
+    }
+    attempt.refresh_from_db()
+    expected = sum(score for _q, (score, _o) in plan if score is not None)
+    assert (attempt.score, attempt.pending_grading) == (expected, 1)
+
+
 def test_regrade_dry_run_changes_nothing_and_real_run_fixes_scores(enrolled):
     course, user = enrolled
     question = qf.question()
