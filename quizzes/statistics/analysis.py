@@ -61,6 +61,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 from fractions import Fraction
+from typing import NamedTuple
 
 Number = Decimal | Fraction | int
 
@@ -73,9 +74,10 @@ VERY_EASY_FACILITY = 95.0
 # Inputs
 
 
-@dataclass(frozen=True, slots=True)
-class ItemScore:
-    """One question of one attempt. ``earned`` is None while the answer awaits grading."""
+class ItemScore(NamedTuple):
+    """One question of one attempt. ``earned`` is None while the answer awaits grading. A
+    named tuple: a report makes one for each answer (200,000 for 10,000 attempts), at about
+    a third of a frozen dataclass's cost."""
 
     question_id: int
     earned: Number | None
@@ -137,12 +139,12 @@ def _integers(values: Iterable[Number]) -> tuple[list[int], int]:
 
 def _n_times_ss(values: Sequence[int]) -> int:
     """n x the sum of squared deviations from the mean: n sum(x^2) - (sum x)^2."""
-    return len(values) * sum(x * x for x in values) - sum(values) ** 2
+    return len(values) * math.sumprod(values, values) - sum(values) ** 2
 
 
 def _n_times_sp(xs: Sequence[int], ys: Sequence[int]) -> int:
     """n x the sum of products of deviations: n sum(xy) - sum(x) sum(y)."""
-    return len(xs) * sum(x * y for x, y in zip(xs, ys, strict=True)) - sum(xs) * sum(ys)
+    return len(xs) * math.sumprod(xs, ys) - sum(xs) * sum(ys)  # sumprod: exact on integers
 
 
 def _pairs(xs: Sequence[Number], ys: Sequence[Number]) -> tuple[list[int], list[int]]:
