@@ -28,14 +28,19 @@ def add_arguments(parser) -> None:
 
 def setup_django(args) -> None:
     """The bench settings on the database ``run_quiz.py`` seeded, the cache and sessions in
-    Redis unless ``--no-redis`` (``benchmarks.run.add_cache_arguments``)."""
+    Redis unless ``--no-redis`` (``benchmarks.run.add_cache_arguments``). The Redis database is
+    emptied first, as every runner does: another benchmark's database leaves users there under
+    the same ids (sessions are in the database too: nobody is signed out)."""
+    from benchmarks.run import prepare_cache
+
     os.environ.update(
         {"DJANGO_SETTINGS_MODULE": "lms.settings.bench", "DATABASE_URL": args.database_url}
     )
-    if args.no_redis:
+    url, _description = prepare_cache(args, [])
+    if url is None:
         os.environ.pop("REDIS_URL", None)
     else:
-        os.environ["REDIS_URL"] = args.redis_url
+        os.environ["REDIS_URL"] = url
     import django
 
     django.setup()
