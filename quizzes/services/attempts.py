@@ -53,12 +53,13 @@ def deadline_for(quiz: QuizPage, started_at: datetime) -> datetime | None:
 # Starting
 
 
-def _enrollment(quiz: QuizPage, user: AbstractBaseUser) -> Enrollment | None:
-    """The delegate's enrolment in the quiz's course (its parent page), read by the course's
-    path in one query rather than the course first."""
+def _enrollment_id(quiz: QuizPage, user: AbstractBaseUser) -> int | None:
+    """The id of the delegate's enrolment in the quiz's course (its parent page), read by the
+    course's path in one query rather than the course first; the attempt needs only the id."""
     return (
         Enrollment.objects.filter(user_id=user.pk, course__path=quiz.path[: -quiz.steplen])
         .order_by("pk")
+        .values_list("pk", flat=True)
         .first()
     )
 
@@ -98,8 +99,8 @@ def start_attempt(
         raise exceptions.QuizNotOpen()
     if quiz.closes_at and now >= quiz.closes_at:
         raise exceptions.QuizClosed()
-    enrollment = _enrollment(quiz, user)
-    if enrollment is None and not quiz.permissions_for_user(user).can_edit():
+    enrollment_id = _enrollment_id(quiz, user)
+    if enrollment_id is None and not quiz.permissions_for_user(user).can_edit():
         raise course_exceptions.NotEnrolled()
     # Numbers run on across a renewal; only the attempts that count now use up the allowance.
     if quiz.attempts_allowed and sum(a.counts for a in made) >= quiz.attempts_allowed:
@@ -116,7 +117,7 @@ def start_attempt(
             attempt = Attempt.objects.create(
                 quiz=quiz,
                 user=user,
-                enrollment=enrollment,
+                enrollment_id=enrollment_id,
                 number=max((a.number for a in made), default=0) + 1,
                 started_at=now,
                 deadline_at=deadline_for(quiz, now),
