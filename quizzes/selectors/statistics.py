@@ -293,9 +293,7 @@ def quiz_report(*, quiz: QuizPage, attempts: QuerySet[Attempt]) -> QuizReport:
         "attempt_id", "question_version_id", Cast(Round(F("earned") * MARKS_SCALE), IntegerField())
     ):
         question_id, marks = possible[version_id]
-        by_attempt[attempt_id].append(
-            ItemScore(question_id=question_id, earned=earned, possible=marks)
-        )
+        by_attempt[attempt_id].append(ItemScore(question_id, earned, marks))
 
     analysis: Analysis = analyse(by_attempt.values())
     stats = {item.question_id: item for item in analysis.items}
