@@ -77,7 +77,7 @@ VERY_EASY_FACILITY = 95.0
 class ItemScore(NamedTuple):
     """One question of one attempt. ``earned`` is None while the answer awaits grading. A
     named tuple: a report makes one for each answer (200,000 for 10,000 attempts), at about
-    a third of a frozen dataclass's cost."""
+    half a frozen dataclass's cost."""
 
     question_id: int
     earned: Number | None

@@ -5,6 +5,8 @@ import random
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from courses import exceptions as course_exceptions
@@ -203,9 +205,6 @@ MANY_PAIRS = [
 def test_submit_stores_every_response_score_written_by_pairs(enrolled, plan, response_updates):
     """Rows scored alike are written together: one UPDATE per (marks, outcome) pair while there
     are few (right, wrong, an essay awaiting its grade), one UPDATE with a CASE for many."""
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     course, user = enrolled
     questions = [qf.question(kind, marks=Decimal(marks)) for (kind, marks, _a), _s in plan]
     quiz = qf.quiz(course, questions=questions, shuffle_questions=False)
