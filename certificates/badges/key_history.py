@@ -5,7 +5,7 @@ verification, since no verifier can find their ``kid`` in the document any more.
 
 A key is recorded the first time it is used (``remember``): changing the configured key file
 by hand is a rotation too. ``manage.py rotate_badge_key`` writes a new key in place of the
-configured file; ``manage.py retire_badge_key KID`` retires one.
+configured file; ``manage.py retire_badge_key -- KID`` retires one.
 """
 
 from django.utils import timezone

@@ -86,7 +86,7 @@ def test_a_retired_key_is_no_longer_published_and_its_credentials_fail(
     old_token = token_of(owner, certificate)
     old_kid = kid_of(old_token)
     call_command("rotate_badge_key")
-    call_command("retire_badge_key", old_kid, reason="Lộ khóa")
+    call_command("retire_badge_key", "--", old_kid, reason="Lộ khóa")
     assert old_kid not in published_kids(owner)
     with pytest.raises(pyjwt.InvalidKeyError, match="not published in the issuer's did:web"):
         badges.verify(owner, old_token)  # its kid is nowhere in the did:web document
@@ -97,7 +97,7 @@ def test_a_retired_key_is_no_longer_published_and_its_credentials_fail(
 def test_the_signing_key_cannot_be_retired_before_a_rotation(key_file, owner, certificate):
     kid = kid_of(token_of(owner, certificate))
     with pytest.raises(CommandError, match="rotate_badge_key"):
-        call_command("retire_badge_key", kid)
+        call_command("retire_badge_key", "--", kid)
     with pytest.raises(CommandError, match="No badge signing key"):
         call_command("retire_badge_key", "khong-co")
     assert published_kids(owner) == [kid]
@@ -107,10 +107,22 @@ def test_a_retired_key_configured_again_signs_nothing(key_file, owner, certifica
     old_pem = key_file.read_bytes()
     old_kid = kid_of(token_of(owner, certificate))
     call_command("rotate_badge_key")
-    call_command("retire_badge_key", old_kid)
+    call_command("retire_badge_key", "--", old_kid)
     key_file.write_bytes(old_pem)  # someone puts the leaked key back
     url = reverse("certificates:badge_download", args=[certificate.pk, "jwt"])
     assert owner.get(url).status_code == 404
+
+
+def test_a_key_id_starting_with_a_dash_is_retired_as_the_rotation_says(
+    key_file, owner, certificate, capsys
+):
+    # A key id is base64url: one in 32 starts with "-", which argparse would read as an option
+    # (as "-h…" once did in CI). The rotation's hint puts "--" before it.
+    call_command("rotate_badge_key")
+    assert "`manage.py retire_badge_key -- " in capsys.readouterr().out
+    BadgeKey.objects.create(kid="-hCbp-_RW4oXq", public_jwk={"kty": "OKP"})
+    call_command("retire_badge_key", "--", "-hCbp-_RW4oXq", reason="Lộ khóa")
+    assert BadgeKey.objects.get(kid="-hCbp-_RW4oXq").retired_at is not None
 
 
 def test_a_key_given_as_text_is_rotated_by_changing_the_setting(owner, certificate, settings):

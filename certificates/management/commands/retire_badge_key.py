@@ -11,7 +11,12 @@ class Command(BaseCommand):
     help = "Stop publishing a badge signing key: credentials signed with it no longer verify."
 
     def add_arguments(self, parser):
-        parser.add_argument("kid", nargs="?", help="The key id (as listed by --list).")
+        parser.add_argument(
+            "kid",
+            nargs="?",
+            # A key id is base64url: one in 32 starts with "-", which would read as an option.
+            help="The key id (as listed by --list), after `--`: retire_badge_key -- KID.",
+        )
         parser.add_argument("--reason", default="", help="Why, for the record.")
         parser.add_argument("--list", action="store_true", help="List the keys and stop.")
 

@@ -48,5 +48,5 @@ class Command(BaseCommand):
         self.stdout.write(
             f"New badge signing key {new.kid} written to {target}. The earlier key {old.kid} "
             "stays in the issuer's did:web document; retire it with "
-            f"`manage.py retire_badge_key {old.kid}` if it leaked."
+            f"`manage.py retire_badge_key -- {old.kid}` if it leaked."
         )
