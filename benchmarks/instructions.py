@@ -12,8 +12,9 @@ Each kind is sent ``--requests`` times through Django's test client (one handler
 gunicorn worker: middleware, session and user from Redis, the view, the queries), each time for
 a fresh delegate, with the same answers every run. Only those requests are counted: the process
 runs under callgrind with instrumentation off, switched on around them (``callgrind_control``).
-The database server's work is not counted. Needs valgrind (``apt-get install valgrind``); about
-a minute for the default kinds.
+The database server's work is not counted, nor the kernel's (a round trip's system calls):
+fewer instructions from more statements overstate the gain, so time such a change too. Needs
+valgrind (``apt-get install valgrind``); about a minute for the default kinds.
 """
 
 import argparse
