@@ -61,7 +61,8 @@ def test_the_fifth_failure_locks_the_account_out_even_with_the_right_password(cl
 
 
 def test_the_lockout_page_says_when_to_try_again_in_vietnamese(client, hoa):
-    now = timezone.now().replace(microsecond=0)
+    # Mid-morning, local time: a lockout that ends after midnight says the date too (below).
+    now = timezone.localtime().replace(hour=10, minute=0, second=0, microsecond=0)
     with time_machine.travel(now, tick=False):
         response = fail(client, "hoa.nguyen@example.vn", LIMIT)[-1]
 
@@ -71,6 +72,18 @@ def test_the_lockout_page_says_when_to_try_again_in_vietnamese(client, hoa):
     assert "Bạn đã đăng nhập sai quá nhiều lần" in html
     assert f"Hãy thử lại sau {until} (còn 15 phút)." in html
     assert reverse("courses:password_reset") in html
+
+
+def test_a_lockout_that_ends_after_midnight_names_the_day(client, hoa):
+    # Found by CI at 23:56 local time: "until 00:11" alone would read as this morning.
+    now = timezone.localtime().replace(hour=23, minute=56, second=0, microsecond=0)
+    with time_machine.travel(now, tick=False):
+        response = fail(client, "hoa.nguyen@example.vn", LIMIT)[-1]
+
+    until = timezone.localtime(now + COOL_OFF)
+    html = response.content.decode()
+    # Time, then date, as Vietnamese writes it.
+    assert f"Hãy thử lại sau {until:%H:%M %d/%m/%Y} (còn 15 phút)." in html
 
 
 def test_the_lockout_page_follows_the_language(client, hoa):
