@@ -24,6 +24,7 @@ from courses.model_fields import column_names
 from courses.models import Enrollment
 from quizzes import exceptions
 from quizzes.answers import InvalidAnswer, clean_answer, for_scoring
+from quizzes.json_values import member_by, supports_json_member
 from quizzes.layout import NotEnoughQuestions, draw_questions, order_choices, paginate
 from quizzes.models import Attempt, QuizPage, Response, counts_now
 from quizzes.scoring import GradingMethod, QuestionType, final_grade, score_attempt
@@ -272,7 +273,7 @@ def _write_answers(attempt, answers, seen_revisions, now) -> SaveResult:
             result.stale.append(position)
             result.revisions[position] = row.revision
         elif value != row.answer:
-            changed.append((row.pk, value, row.revision + 1))
+            changed.append((row.pk, position, value))
             result.saved.append(position)
             result.revisions[position] = row.revision + 1
         else:
@@ -281,26 +282,34 @@ def _write_answers(attempt, answers, seen_revisions, now) -> SaveResult:
     return result
 
 
-def _store_answers(changed: list[tuple[int, Any, int]], now: datetime) -> None:
-    """Write the changed ``(response id, answer, revision)``s in one UPDATE. The time and the
+def _store_answers(changed: list[tuple[int, int, Any]], now: datetime) -> None:
+    """Write the changed ``(response id, position, answer)``s in one UPDATE. The time and the
     revision's step are the same for every row (each row's revision is one more than the one
-    just read under the attempt's lock), so only the answer needs a CASE picking each row's
-    value, and an autosave of one answer needs none."""
+    just read under the attempt's lock), so only the answer differs by row: one value for an
+    autosave of one answer; for a page, each row's member of one JSON object keyed by
+    position, which the ORM builds at a third of a CASE's cost (a CASE resolves a filter a row,
+    twice). A CASE remains for databases without a JSON member operator."""
     if not changed:
         return
-    field = Response._meta.get_field("answer")
     if len(changed) == 1:
-        answer = changed[0][1]  # a plain value: None is SQL NULL (a cleared answer)
+        answer = changed[0][2]  # a plain value: None is SQL NULL (a cleared answer)
+    elif supports_json_member():
+        # A cleared answer is left out: a missing member is SQL NULL.
+        answer = member_by(
+            {str(position): value for _pk, position, value in changed if value is not None},
+            "position",
+        )
     else:
+        field = Response._meta.get_field("answer")
         # Cast, as bulk_update() casts: PostgreSQL types a CASE of parameters as text.
         answer = Cast(
             Case(
-                *(When(pk=pk, then=Value(value, output_field=field)) for pk, value, _r in changed),
+                *(When(pk=pk, then=Value(value, output_field=field)) for pk, _p, value in changed),
                 output_field=field,
             ),
             output_field=field,
         )
-    Response.objects.filter(pk__in=[pk for pk, _a, _r in changed]).update(
+    Response.objects.filter(pk__in=[pk for pk, _p, _a in changed]).update(
         answer=answer, answered_at=now, revision=F("revision") + 1
     )
 

@@ -334,6 +334,57 @@ def test_answers_cleared_together_are_stored_as_no_answer(enrolled):
     assert not attempt.responses.filter(answer__isnull=False).exists()
 
 
+@pytest.mark.parametrize("json_member", [True, False], ids=["json-member", "case"])
+def test_a_page_of_answers_of_every_shape_is_stored_as_given(enrolled, monkeypatch, json_member):
+    """One UPDATE writes each response its own answer: picked by position from one JSON object
+    where the database can, by a CASE where it cannot; either way what is read back is what was
+    cleaned, and a cleared answer is SQL NULL."""
+    if not json_member:
+        monkeypatch.setattr("quizzes.services.attempts.supports_json_member", lambda: False)
+    course, user = enrolled
+    kinds = ["single", "multiple", "short_answer", "numerical", "matching", "ordering", "essay"]
+    questions = [qf.question(kind) for kind in kinds]
+    quiz = qf.quiz(course, questions=questions)
+    attempt = services.start_attempt(quiz=quiz, user=user, now=NOW)
+    by_kind = {
+        response.question_version.question.type: response
+        for response in attempt.responses.select_related("question_version__question")
+    }
+    single, multiple, *_rest, matching, ordering, essay = (by_kind[kind] for kind in kinds)
+    services.save_answers(
+        attempt_id=attempt.pk, user=user, answers={essay.position: "Bản nháp"}, now=NOW
+    )
+    choices = {kind: list(by_kind[kind].question_version.question.choices.all()) for kind in kinds}
+    items = choices["matching"]
+    answers = {
+        single.position: str(choices["single"][1].pk),
+        multiple.position: [choices["multiple"][1].pk, choices["multiple"][0].pk],
+        by_kind["short_answer"].position: '  Hòa Bình "\\" {"a": 1}  ',
+        by_kind["numerical"].position: "280",
+        matching.position: {str(items[0].pk): items[1].match, str(items[2].pk): items[2].match},
+        ordering.position: [c.pk for c in reversed(choices["ordering"])],
+        essay.position: "",
+    }
+    with CaptureQueriesContext(connection) as queries:
+        result = services.save_answers(attempt_id=attempt.pk, user=user, answers=answers, now=NOW)
+    assert sorted(result.saved) == sorted(answers)
+    updates = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("UPDATE")]
+    assert len(updates) == 1
+    assert ("CASE" in updates[0]) is not json_member
+    stored = dict(attempt.responses.values_list("position", "answer"))
+    assert stored == {
+        single.position: choices["single"][1].pk,
+        multiple.position: sorted([choices["multiple"][1].pk, choices["multiple"][0].pk]),
+        by_kind["short_answer"].position: 'Hòa Bình "\\" {"a": 1}',
+        by_kind["numerical"].position: "280",
+        matching.position: {str(items[0].pk): items[1].match, str(items[2].pk): items[2].match},
+        ordering.position: [c.pk for c in reversed(choices["ordering"])],
+        essay.position: None,
+    }
+    assert attempt.responses.get(position=essay.position, answer__isnull=True).revision == 2
+    assert set(attempt.responses.values_list("revision", flat=True)) == {1, 2}
+
+
 def test_saving_someone_elses_attempt_raises_does_not_exist(enrolled):
     course, user = enrolled
     question = qf.question()
