@@ -56,13 +56,15 @@ def deadline_for(quiz: QuizPage, started_at: datetime) -> datetime | None:
 
 def _enrollment_id(quiz: QuizPage, user: AbstractBaseUser) -> int | None:
     """The id of the delegate's enrolment in the quiz's course (its parent page), read by the
-    course's path in one query rather than the course first; the attempt needs only the id."""
-    return (
-        Enrollment.objects.filter(user_id=user.pk, course__path=quiz.path[: -quiz.steplen])
-        .order_by("pk")
-        .values_list("pk", flat=True)
-        .first()
-    )
+    course's path in one query rather than the course first; the attempt needs only the id.
+    One enrolment a course (a unique constraint): ``get()`` needs no ORDER BY."""
+    enrollments = Enrollment.objects.filter(
+        user_id=user.pk, course__path=quiz.path[: -quiz.steplen]
+    ).values_list("pk", flat=True)
+    try:
+        return enrollments.get()
+    except Enrollment.DoesNotExist:
+        return None
 
 
 def _draw(material: DrawMaterial, *, shuffle: bool, rng: random.Random) -> list[int]:
