@@ -289,8 +289,9 @@ def _store_answers(changed: list[tuple[int, int, Any]], now: datetime) -> None:
     revision's step are the same for every row (each row's revision is one more than the one
     just read under the attempt's lock), so only the answer differs by row: one value for an
     autosave of one answer; for a page, each row's member of one JSON object keyed by
-    position, which the ORM builds at a third of a CASE's cost (a CASE resolves a filter a row,
-    twice). A CASE remains for databases without a JSON member operator."""
+    position, which the ORM builds for under half a CASE's cost (0.43 against 1.00 ms for five
+    answers: a CASE resolves a filter a row, twice). A CASE remains for databases without a
+    JSON member operator."""
     if not changed:
         return
     if len(changed) == 1:
