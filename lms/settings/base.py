@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from courses.api.schema_settings import SCHEMA_SETTINGS
 
-from . import csp, mail
+from . import csp, database, mail
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 BASE_DIR = PROJECT_DIR.parent
@@ -101,17 +101,13 @@ DATABASES = {
         conn_max_age=0,
     )
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Several writers at once (Wagtail's editor autosaves while previews and delegates' pages
-    # write): WAL lets readers go on while one writes; IMMEDIATE takes the write lock when a
-    # transaction begins, so a second writer waits (up to the timeout, in seconds) instead of
-    # failing with "database is locked" when its read-then-write transaction tries to upgrade.
-    DATABASES["default"]["OPTIONS"] = {
-        "transaction_mode": "IMMEDIATE",
-        "timeout": 20,
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-    }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+# Options by engine (WAL for SQLite, prepared statements for PostgreSQL), below those the URL
+# gives (lms/settings/database.py).
+DATABASES["default"]["OPTIONS"] = {
+    **database.options(DATABASES["default"]["ENGINE"]),
+    **DATABASES["default"].get("OPTIONS", {}),
+}
+if DATABASES["default"]["ENGINE"] == database.POSTGRESQL:
     # Wagtail's database search backend uses PostgreSQL's full-text indexes.
     INSTALLED_APPS.append("django.contrib.postgres")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
