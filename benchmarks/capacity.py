@@ -14,9 +14,10 @@ read from each response's ``X-Bench-CPU-us``; the database backends' CPU ms per 
 and the load client's own CPU. Writes ``benchmarks/results/capacity[-scaleout].{json,md}``.
 
 The worker model is production's recommendation (docs/decisions/0008): gunicorn's gthread
-workers, ``--workers`` processes of ``--threads`` threads each. ``--threads 1`` runs sync
-workers, for comparison. Exit status: 0 valid (targets reported), 1 a target failed and
-``--strict``, 2 invalid run.
+workers, ``--workers`` processes of ``--threads`` threads each, each taking only as many
+connections as it has threads (``--worker-connections 1000``: gunicorn's default, to compare).
+``--threads 1`` runs sync workers, to compare. Exit status: 0 valid (targets reported), 1 a
+target failed and ``--strict``, 2 invalid run.
 """
 
 import argparse
@@ -96,6 +97,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="threads per worker (gthread; default 4); 1 runs sync workers",
     )
     parser.add_argument(
+        "--worker-connections",
+        type=int,
+        default=0,
+        help="connections a gthread worker takes at once (default: its threads, as production; "
+        "gunicorn's own default, 1000, takes every connection it can and queues it inside)",
+    )
+    parser.add_argument(
         "--certificates",
         action="store_true",
         help="delegates have read the modules, so a pass completes the course and a db_worker "
@@ -159,14 +167,11 @@ http {{
     scgi_temp_path {d}/scgi;
     upstream lms {{
 {servers}
-        keepalive 32;
     }}
     server {{
         listen {HOST}:{self.port} backlog=4096;
         location / {{
             proxy_pass http://lms;
-            proxy_http_version 1.1;
-            proxy_set_header Connection "";
             proxy_set_header Host $http_host;
             proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
             proxy_set_header X-Forwarded-Proto $scheme;
@@ -582,7 +587,8 @@ def main(argv: list[str] | None = None) -> int:  # noqa: C901 (one run, start to
         )
         say(f"NOTE: {notes[-1]}")
     model = (
-        f"gthread, {args.workers} workers x {args.threads} threads"
+        f"gthread, {args.workers} workers x {args.threads} threads, "
+        f"{args.worker_connections or args.threads} connections each"
         if args.threads > 1
         else f"sync, {args.workers} workers"
     )
@@ -590,6 +596,7 @@ def main(argv: list[str] | None = None) -> int:  # noqa: C901 (one run, start to
         Gunicorn(
             workers=args.workers,
             threads=args.threads,
+            worker_connections=args.worker_connections or None,
             env=env,
             log=RESULTS / f"capacity_gunicorn{n}.log",
         )

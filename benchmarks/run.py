@@ -198,10 +198,21 @@ class Gunicorn:
     """gunicorn on loopback (sync workers, or ``threads`` > 1: gthread workers of that many
     threads); always stopped by stop(), bounded in time."""
 
-    def __init__(self, *, workers: int, env: dict[str, str], log: Path, threads: int = 1) -> None:
+    def __init__(
+        self,
+        *,
+        workers: int,
+        env: dict[str, str],
+        log: Path,
+        threads: int = 1,
+        worker_connections: int | None = None,
+    ) -> None:
         self.port = free_port()
         self.workers = workers
         self.threads = threads
+        # As production (docs/decisions/0008): a gthread worker takes a connection only when a
+        # thread is free; the rest wait in the listen backlog for whichever worker frees first.
+        self.worker_connections = worker_connections or threads
         self.env = env
         self.log = log
         self.process: subprocess.Popen | None = None
@@ -210,6 +221,14 @@ class Gunicorn:
     def base_url(self) -> str:
         return f"http://{HOST}:{self.port}"
 
+    def _gthread_options(self) -> list[str]:
+        if self.threads == 1:
+            return []
+        options = ["--worker-connections", str(self.worker_connections)]
+        if self.worker_connections <= self.threads:  # no slot left for an idle connection
+            options += ["--keep-alive", "0"]
+        return options
+
     def start(self, *, timeout: float = 60) -> None:
         command = [
             sys.executable, "-m", "gunicorn", "lms.wsgi:application",
@@ -217,6 +236,7 @@ class Gunicorn:
             "--workers", str(self.workers),
             "--worker-class", "gthread" if self.threads > 1 else "sync",
             "--threads", str(self.threads),
+            *self._gthread_options(),
             "--chdir", str(ROOT),
             "--timeout", "30",
             "--graceful-timeout", "5",
