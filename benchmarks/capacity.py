@@ -99,7 +99,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--worker-connections",
         type=int,
-        default=0,
+        default=None,
         help="connections a gthread worker takes at once (default: its threads, as production; "
         "gunicorn's own default, 1000, takes every connection it can and queues it inside)",
     )
@@ -586,22 +586,22 @@ def main(argv: list[str] | None = None) -> int:  # noqa: C901 (one run, start to
             "pessimistic; CPU per request is the steadier figure."
         )
         say(f"NOTE: {notes[-1]}")
-    model = (
-        f"gthread, {args.workers} workers x {args.threads} threads, "
-        f"{args.worker_connections or args.threads} connections each"
-        if args.threads > 1
-        else f"sync, {args.workers} workers"
-    )
     servers = [
         Gunicorn(
             workers=args.workers,
             threads=args.threads,
-            worker_connections=args.worker_connections or None,
+            worker_connections=args.worker_connections,
             env=env,
             log=RESULTS / f"capacity_gunicorn{n}.log",
         )
         for n in range(args.servers)
     ]
+    model = (
+        f"gthread, {args.workers} workers x {args.threads} threads, "
+        f"{servers[0].worker_connections} connections each"
+        if args.threads > 1
+        else f"sync, {args.workers} workers"
+    )
     balancer = Nginx([f"{HOST}:{s.port}" for s in servers], temp) if args.servers > 1 else None
     worker = TaskWorker(env, RESULTS / "capacity_db_worker.log") if args.certificates else None
     report: dict = {"sizes": []}
