@@ -11,7 +11,9 @@ every 30 s, change an answer, and submit (``--time-scale`` divides every interva
 size: errors, client timeouts, lost answers (checked in the database afterwards), p50/p95/p99 of
 start, save and submit, the server's CPU (cores used; the app's CPU ms per request for each kind,
 read from each response's ``X-Bench-CPU-us``; the database backends' CPU ms per request overall)
-and the load client's own CPU. Writes ``benchmarks/results/capacity[-scaleout].{json,md}``.
+and the load client's own CPU. Before the run, the machine's speed: the CPU a signed-in request's
+floor costs in process (the same instructions on any machine; a shared machine's speed changes
+from day to day). Writes ``benchmarks/results/capacity[-scaleout].{json,md}``.
 
 The worker model is production's recommendation (docs/decisions/0008): gunicorn's gthread
 workers, ``--workers`` processes of ``--threads`` threads each, each taking only as many
@@ -23,6 +25,7 @@ target failed and ``--strict``, 2 invalid run.
 import argparse
 import asyncio
 import json
+import math
 import os
 import shutil
 import signal
@@ -316,6 +319,28 @@ def complete_modules(course) -> None:
     )
 
 
+def machine_speed(delegate, rounds: int = 3, requests: int = 200) -> float:
+    """CPU ms of one signed-in request through the whole middleware stack, session and user
+    (``/bench/ping/``), in this process: best of ``rounds`` of ``requests``. The same code costs
+    the same instructions on every machine, so this says how fast the machine of the day runs
+    it: compare the app CPU of two runs only when their speeds agree."""
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.force_login(get_user_model().objects.get(pk=delegate.user_id))
+    for _ in range(20):  # imports, connections, the cached user
+        client.get("/bench/ping/")
+    best = math.inf
+    for _ in range(rounds):
+        started = time.process_time()
+        for _ in range(requests):
+            if client.get("/bench/ping/").status_code != 200:
+                raise BenchmarkInvalid("Test client: /bench/ping/ did not answer 200")
+        best = min(best, (time.process_time() - started) / requests * 1000)
+    return round(best, 3)
+
+
 # One size
 
 
@@ -506,7 +531,9 @@ def markdown(args, report) -> str:
     return f"""# Capacity, {report["generated_at"]}
 {notes}
 {env["cpus"]} cores, Python {env["python"]}, Django {env["django"]}, Wagtail {env["wagtail"]},
-{env["database"]}; cache: {env["cache"]}. {layout}; each instance gunicorn
+{env["database"]}; cache: {env["cache"]}. Machine speed: a signed-in request's floor (the
+middleware, session and user of `/bench/ping/`) costs {report["ping_cpu_ms"]:.2f} ms of CPU in
+process. {layout}; each instance gunicorn
 {report["settings"]["worker_model"]}. Conference at time x{args.time_scale:g} (starts within
 {60 / args.time_scale:g} s, a save every {30 / args.time_scale:g} s); client timeout
 {args.timeout:g} s. SQL queries a request: start {report["queries"]["start"]}, save
@@ -576,6 +603,8 @@ def main(argv: list[str] | None = None) -> int:  # noqa: C901 (one run, start to
     queries = count_queries(seeded, seeded.delegates[:QUERY_DELEGATES])
     q = queries
     say(f"  SQL queries: start {q['start']}, save {q['save']}, submit {q['submit']}")
+    speed = machine_speed(seeded.delegates[0])
+    say(f"  machine speed: a signed-in request's floor (/bench/ping/) {speed:.2f} ms of CPU")
     db_name = connection.settings_dict["NAME"]
     connections.close_all()
 
@@ -654,6 +683,7 @@ def main(argv: list[str] | None = None) -> int:  # noqa: C901 (one run, start to
                 "client_timeout_s": args.timeout,
             },
             "queries": {k: v for k, v in queries.items() if k != "sql"},
+            "ping_cpu_ms": speed,
             "seed_seconds": round(seed_seconds, 1),
             "wall_seconds": round(time.monotonic() - wall, 1),
         }
