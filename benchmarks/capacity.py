@@ -366,12 +366,25 @@ async def conference(client, seeded, meter, delegates, scale) -> dict:
     run = Conference(client, seeded, ledger, meter, delegates=delegates, scale=scale, say=say)
     result = await run.run()
     result["app_cpu_ms_by_kind"] = cpu_by_kind(run.result.replies)
+    result["peak_cores_asked"] = peak_cores_asked(run, result)
     result["errors"] = ledger.errors[:30]
     result["error_count"] = ledger.error_count
     result["error_kinds"] = dict(ledger.error_kinds)
     result["timeouts"] = ledger.timeouts
     result["ledger"] = ledger
     return result
+
+
+def peak_cores_asked(run, result) -> float | None:
+    """The cores the conference asked for at its busiest moment, at the CPU its requests cost
+    here (the app's by kind and the database's mean; gunicorn's own work apart): above the
+    machine's cores no worker model keeps up. None when a kind never answered."""
+    db_ms = result["overall"]["db_cpu_ms_per_request"] or 0
+    asked = {kind: ms + db_ms for kind, ms in result["app_cpu_ms_by_kind"].items()}
+    if not {"start", "save", "autosave", "submit"} <= asked.keys():
+        return None
+    pages = len(run.seeded.pages)
+    return round(run.timeline.peak_cores(len(run.delegates), pages, asked), 2)
 
 
 async def wait_for_tasks(seconds: float) -> dict:
@@ -416,7 +429,8 @@ async def run_sizes(args, base_url, seeded, meter, report) -> None:
             f"  {result['error_count']} errors ({result['timeouts']} timeouts); p95 start "
             f"{by['start']['p95_ms']:.0f} ms, save {by['save']['p95_ms']:.0f} ms, submit "
             f"{by['submit']['p95_ms']:.0f} ms; server {result['overall']['server_cpu_cores']:.2f}"
-            f" cores, client {result['overall']['client_cpu_cores']:.2f}"
+            f" cores, client {result['overall']['client_cpu_cores']:.2f}; the peak asked"
+            f" {_cores(result['peak_cores_asked'])} cores"
         )
 
 
@@ -473,8 +487,13 @@ COLUMNS = [
     "delegates", "requests", "errors", "timeouts", "lost answers", "graded right",
     "start p50/p95/p99 ms", "save p50/p95/p99 ms", "submit p50/p95/p99 ms",
     "server cores", "app CPU ms start/save/autosave/submit", "db CPU ms/req",
-    "server CPU ms/req", "client cores", "other cores", "certificates", "targets",
+    "server CPU ms/req", "cores asked at the peak", "client cores", "other cores",
+    "certificates", "targets",
 ]  # fmt: skip
+
+
+def _cores(value: float | None) -> str:
+    return "?" if value is None else f"{value:.2f}"
 
 
 def _ppp(summary: dict) -> str:
@@ -507,8 +526,9 @@ def rows(report) -> list[list[str]]:
                 "?" if overall["db_cpu_ms_per_request"] is None
                 else f"{overall['db_cpu_ms_per_request']:.1f}",
                 f"{overall['server_cpu_ms_per_request']:.1f}",
+                _cores(result["peak_cores_asked"]),
                 f"{overall['client_cpu_cores']:.2f}",
-                "?" if other is None else f"{other:.2f}",
+                _cores(other),
                 "-" if not cert else f"{cert['certificates']:,} for {cert['completed']:,} "
                 f"completions ({cert['more_than_one']} twice, {cert['missing']} missing)",
                 "PASS" if check["passed"] else "FAIL",
@@ -550,7 +570,10 @@ whether a size meets them all.
 
 App CPU: the worker thread's own CPU per request (`X-Bench-CPU-us`), means by kind; db CPU:
 the PostgreSQL backends' CPU over all requests; server = app (whole worker processes) + db;
-client: the load generator (this process); other: the rest of the machine.
+cores asked at the peak: what the schedule's busiest moment asks at those app + db costs
+(each step of the schedule arrives at delegates / start window a second, for one start window;
+the last page's save, the autosave and the submit overlap), against the machine's
+{env["cpus"]}; client: the load generator (this process); other: the rest of the machine.
 """
 
 

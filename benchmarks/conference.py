@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import random
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from benchmarks.quiz_bench import Meter, server_ms
@@ -44,6 +45,24 @@ class Timeline:
 
     def duration(self, pages: int) -> float:
         return self.start_window + self.steps(pages)[-1]
+
+    def peak_cores(self, delegates: int, pages: int, cpu_ms: Mapping[str, float]) -> float:
+        """The CPU cores the schedule asks for at its busiest moment when a request of each kind
+        costs ``cpu_ms[kind]`` (start, save, autosave, submit). Starts are spread evenly over
+        the start window, so each step of the schedule arrives at delegates / window a second
+        for one window's length: the demand is a sum of such windows, highest where most of
+        them overlap (from some window's beginning on). Above the machine's cores, a queue
+        grows whatever the worker model."""
+        kinds = ["start", *["save"] * pages, "autosave", "submit"]
+        rate = delegates / self.start_window
+        windows = [
+            (begin, begin + self.start_window, rate * cpu_ms[kind] / 1000)
+            for kind, begin in zip(kinds, [0.0, *self.steps(pages)], strict=True)
+        ]
+        return max(
+            sum(cores for begin, end, cores in windows if begin <= moment < end)
+            for moment, _end, _cores in windows
+        )
 
 
 @dataclass
