@@ -194,6 +194,12 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+# Production's `--max-requests` (docs/decisions/0008): no restart falls inside a benchmark's
+# run, as none falls inside a conference's quiz. (A restarted worker's CPU would be missed: the
+# meters read the processes found when a measurement begins.)
+PRODUCTION_MAX_REQUESTS = 50_000
+
+
 class Gunicorn:
     """gunicorn on loopback (sync workers, or ``threads`` > 1: gthread workers of that many
     threads); always stopped by stop(), bounded in time."""
@@ -237,6 +243,8 @@ class Gunicorn:
             "--worker-class", "gthread" if self.threads > 1 else "sync",
             "--threads", str(self.threads),
             *self._gthread_options(),
+            "--max-requests", str(PRODUCTION_MAX_REQUESTS),
+            "--max-requests-jitter", str(PRODUCTION_MAX_REQUESTS // 10),
             "--chdir", str(ROOT),
             "--timeout", "30",
             "--graceful-timeout", "5",
