@@ -690,7 +690,11 @@ def environment(database: str, cache: str) -> dict:
     return {
         "cpus": os.cpu_count(),
         "platform": platform.platform(),
-        "python": f"{platform.python_version()} ({interpreter_build()})",
+        # Which build: pyenv's (shared, no PGO) and Debian 13's python3.13 (PGO and LTO, linked
+        # in) run the same request in instructions a quarter apart (decision 0024).
+        "python": (
+            f"{platform.python_version()} ({interpreter_build()}; {Path(sys.executable).resolve()})"
+        ),
         "django": django.get_version(),
         "wagtail": wagtail.__version__,
         "database": database,
