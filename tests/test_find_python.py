@@ -13,15 +13,15 @@ PYENV_313 = ".pyenv/versions/3.13.0/bin/python3.13"
 PYENV_312 = ".pyenv/versions/3.12.1/bin/python3.12"
 
 
-def stand_in(path: Path, *, version: str, linked_in: bool) -> Path:
+def stand_in(path: Path, *, linked_in: bool, too_old: bool = False) -> Path:
+    """An interpreter at ``path`` that passes the version check unless ``too_old``."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    new_enough = version >= "3.12"
     path.write_text(
         "#!/bin/bash\n"
         'case "$2" in\n'
         f'  *print\\(sys.executable\\)*) echo "{path}" ;;\n'
         f"  */proc/self/maps*) exit {0 if linked_in else 1} ;;\n"
-        f"  *version_info*) exit {0 if new_enough else 1} ;;\n"
+        f"  *version_info*) exit {1 if too_old else 0} ;;\n"
         "  *) exit 2 ;;\n"
         "esac\n"
     )
@@ -52,8 +52,8 @@ def home(tmp_path):
 
 
 def test_prefers_an_interpreter_with_libpython_linked_in(home):
-    stand_in(home / PYENV_313, version="3.13", linked_in=False)
-    linked = stand_in(home / "system/bin/python3.13", version="3.13", linked_in=True)
+    stand_in(home / PYENV_313, linked_in=False)
+    linked = stand_in(home / "system/bin/python3.13", linked_in=True)
 
     found = find_python(home)
 
@@ -62,21 +62,21 @@ def test_prefers_an_interpreter_with_libpython_linked_in(home):
 
 
 def test_takes_the_first_when_none_has_libpython_linked_in(home):
-    first = stand_in(home / PYENV_313, version="3.13", linked_in=False)
-    stand_in(home / PYENV_312, version="3.12", linked_in=False)
+    first = stand_in(home / PYENV_313, linked_in=False)
+    stand_in(home / PYENV_312, linked_in=False)
 
     assert find_python(home).stdout.strip() == str(first)
 
 
 def test_an_exact_version_for_the_matrix(home):
-    stand_in(home / PYENV_313, version="3.13", linked_in=True)
-    wanted = stand_in(home / PYENV_312, version="3.12", linked_in=False)
+    stand_in(home / PYENV_313, linked_in=True)
+    wanted = stand_in(home / PYENV_312, linked_in=False)
 
     assert find_python(home, "3.12").stdout.strip() == str(wanted)
 
 
 def test_explains_when_there_is_none(home):
-    stand_in(home / "system/bin/python3.13", version="3.11", linked_in=True)  # too old
+    stand_in(home / "system/bin/python3.13", linked_in=True, too_old=True)
 
     found = find_python(home)
 
