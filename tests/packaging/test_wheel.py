@@ -70,7 +70,7 @@ def test_the_metadata_names_what_the_apps_import_and_the_supported_releases(buil
     assert "Requires-Python: >=3.12" in metadata
     assert "Requires-Dist: Django<7,>=5.2" in runtime
     assert "Requires-Dist: wagtail<9,>=7.4" in runtime
-    for demo_only in ("gunicorn", "psycopg", "whitenoise", "dj-database-url", "redis"):
+    for demo_only in ("granian", "gunicorn", "psycopg", "whitenoise", "dj-database-url", "redis"):
         assert not [line for line in runtime if demo_only in line], demo_only
 
 
