@@ -1,5 +1,5 @@
 #!/usr/bin/env python
-"""Capacity: the conference (``conference.py``) at several sizes in one run, against one gunicorn
+"""Capacity: the conference (``conference.py``) at several sizes in one run, against one app server
 or, with ``--servers 2``, two behind nginx, with a ``db_worker`` issuing the certificates.
 
     .venv/bin/python benchmarks/capacity.py --delegates 1000,3000,6000,10000
@@ -15,11 +15,12 @@ and the load client's own CPU. Before the run, the machine's speed: the CPU a si
 floor costs in process (the same instructions on any machine; a shared machine's speed changes
 from day to day). Writes ``benchmarks/results/capacity[-scaleout].{json,md}``.
 
-The worker model is production's recommendation (docs/decisions/0008): gunicorn's gthread
-workers, ``--workers`` processes of ``--threads`` threads each, each taking only as many
-connections as it has threads (``--worker-connections 1000``: gunicorn's default, to compare).
-``--threads 1`` runs sync workers, to compare. Exit status: 0 valid (targets reported), 1 a
-target failed and ``--strict``, 2 invalid run.
+The server and its worker model are production's (docs/decisions/0025 and 0008): granian's WSGI
+server, ``--workers`` processes of ``--threads`` threads each, each taking only as many
+connections as it has threads. To compare: ``--server gunicorn`` (gthread workers;
+``--threads 1`` runs sync workers), ``--worker-connections 1000`` (gunicorn's default, which
+takes every connection it can and queues it inside). Exit status: 0 valid (targets reported), 1
+a target failed and ``--strict``, 2 invalid run.
 """
 
 import argparse
@@ -43,9 +44,10 @@ if str(ROOT) not in sys.path:
 
 from benchmarks import cpu  # noqa: E402
 from benchmarks.run import (  # noqa: E402
+    APP_SERVERS,
     HOST,
+    AppServer,
     BenchmarkInvalid,
-    Gunicorn,
     add_cache_arguments,
     environment,
     free_port,
@@ -88,22 +90,28 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         type=int,
         default=1,
         choices=(1, 2),
-        help="gunicorn instances; 2 puts nginx in front and issues certificates in a db_worker",
+        help="app server instances; 2 puts nginx in front and issues certificates in a db_worker",
     )
     parser.add_argument(
-        "--workers", type=int, default=2 * cores, help=f"gunicorn workers each ({2 * cores})"
+        "--server",
+        choices=sorted(APP_SERVERS),
+        default="granian",
+        help="the app server: granian, production's (default), or gunicorn, the earlier one",
+    )
+    parser.add_argument(
+        "--workers", type=int, default=2 * cores, help=f"worker processes each ({2 * cores})"
     )
     parser.add_argument(
         "--threads",
         type=int,
         default=4,
-        help="threads per worker (gthread; default 4); 1 runs sync workers",
+        help="threads per worker (default 4); with gunicorn, 1 runs sync workers",
     )
     parser.add_argument(
         "--worker-connections",
         type=int,
         default=None,
-        help="connections a gthread worker takes at once (default: its threads, as production; "
+        help="connections a worker takes at once (default: its threads, as production; "
         "gunicorn's own default, 1000, takes every connection it can and queues it inside)",
     )
     parser.add_argument(
@@ -282,7 +290,7 @@ def backends_of(database: str) -> list[int]:
     return pids
 
 
-def make_meter(servers: list[Gunicorn], database: str, exclude: list[int]):
+def make_meter(servers: list[AppServer], database: str, exclude: list[int]):
     from benchmarks.quiz_bench import Meter
 
     class ScanningMeter(Meter):
@@ -377,7 +385,7 @@ async def conference(client, seeded, meter, delegates, scale) -> dict:
 
 def peak_cores_asked(run, result) -> float | None:
     """The cores the conference asked for at its busiest moment, at the CPU its requests cost
-    here (the app's by kind and the database's mean; gunicorn's own work apart): above the
+    here (the app's by kind and the database's mean; the server's own work apart): above the
     machine's cores no worker model keeps up. None when a kind never answered."""
     db_ms = result["overall"]["db_cpu_ms_per_request"] or 0
     asked = {kind: ms + db_ms for kind, ms in result["app_cpu_ms_by_kind"].items()}
@@ -540,10 +548,10 @@ def rows(report) -> list[list[str]]:
 def markdown(args, report) -> str:
     env = report["environment"]
     layout = (
-        f"{args.servers} gunicorn instances behind nginx (round robin), one PostgreSQL, one "
-        "Redis, a db_worker issuing certificates"
+        f"{args.servers} {args.server} instances behind nginx (round robin), one PostgreSQL, "
+        "one Redis, a db_worker issuing certificates"
         if args.servers > 1
-        else "one gunicorn instance, PostgreSQL, Redis"
+        else f"one {args.server} instance, PostgreSQL, Redis"
         + (", a db_worker issuing certificates" if args.certificates else "")
     )
     notes = "".join(f"\n> {note}\n" for note in report["notes"])
@@ -553,7 +561,7 @@ def markdown(args, report) -> str:
 {env["cpus"]} cores, Python {env["python"]}, Django {env["django"]}, Wagtail {env["wagtail"]},
 {env["database"]}; cache: {env["cache"]}. Machine speed: a signed-in request's floor (the
 middleware, session and user of `/bench/ping/`) costs {report["ping_cpu_ms"]:.2f} ms of CPU in
-process. {layout}; each instance gunicorn
+process. {layout}; each instance
 {report["settings"]["worker_model"]}. Conference at time x{args.time_scale:g} (starts within
 {60 / args.time_scale:g} s, a save every {30 / args.time_scale:g} s); client timeout
 {args.timeout:g} s. SQL queries a request: start {report["queries"]["start"]}, save
@@ -639,27 +647,22 @@ def main(argv: list[str] | None = None) -> int:  # noqa: C901 (one run, start to
         )
         say(f"NOTE: {notes[-1]}")
     servers = [
-        Gunicorn(
+        APP_SERVERS[args.server](
             workers=args.workers,
             threads=args.threads,
             worker_connections=args.worker_connections,
             env=env,
-            log=RESULTS / f"capacity_gunicorn{n}.log",
+            log=RESULTS / f"capacity_{args.server}{n}.log",
         )
         for n in range(args.servers)
     ]
-    model = (
-        f"gthread, {args.workers} workers x {args.threads} threads, "
-        f"{servers[0].worker_connections} connections each"
-        if args.threads > 1
-        else f"sync, {args.workers} workers"
-    )
+    model = servers[0].model()
     balancer = Nginx([f"{HOST}:{s.port}" for s in servers], temp) if args.servers > 1 else None
     worker = TaskWorker(env, RESULTS / "capacity_db_worker.log") if args.certificates else None
     report: dict = {"sizes": []}
     try:
         for server in servers:
-            say(f"== gunicorn ({model}) on {server.base_url}")
+            say(f"== {model} on {server.base_url}")
             server.start()
         base_url = servers[0].base_url
         if balancer:
@@ -700,6 +703,7 @@ def main(argv: list[str] | None = None) -> int:  # noqa: C901 (one run, start to
             "notes": notes,
             "settings": {
                 "servers": args.servers,
+                "server": args.server,
                 "worker_model": model,
                 "time_scale": args.time_scale,
                 "certificates": args.certificates,

@@ -194,15 +194,21 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-# Production's `--max-requests` (docs/decisions/0008): no restart falls inside a benchmark's
-# run, as none falls inside a conference's quiz. (A restarted worker's CPU would be missed: the
-# meters read the processes found when a measurement begins.)
+# gunicorn's `--max-requests` as production set it (docs/decisions/0008): no restart falls
+# inside a benchmark's run, as none falls inside a conference's quiz. (A restarted worker's CPU
+# would be missed: the meters read the processes found when a measurement begins.)
 PRODUCTION_MAX_REQUESTS = 50_000
+# A granian worker is replaced when its memory passes this (README, "Serving"; decision 0025).
+PRODUCTION_MAX_RSS_MIB = 512
 
 
-class Gunicorn:
-    """gunicorn on loopback (sync workers, or ``threads`` > 1: gthread workers of that many
-    threads); always stopped by stop(), bounded in time."""
+class AppServer:
+    """An app server on loopback: ``workers`` processes of ``threads`` threads, each process
+    taking only ``worker_connections`` connections at once (by default its threads: the rest
+    wait in the listen backlog, oldest first, for whichever process frees a thread first;
+    docs/decisions/0008 and 0025). Always stopped by stop(), bounded in time."""
+
+    name = ""
 
     def __init__(
         self,
@@ -216,8 +222,6 @@ class Gunicorn:
         self.port = free_port()
         self.workers = workers
         self.threads = threads
-        # As production (docs/decisions/0008): a gthread worker takes a connection only when a
-        # thread is free; the rest wait in the listen backlog for whichever worker frees first.
         self.worker_connections = worker_connections or threads
         self.env = env
         self.log = log
@@ -227,6 +231,87 @@ class Gunicorn:
     def base_url(self) -> str:
         return f"http://{HOST}:{self.port}"
 
+    def command(self) -> list[str]:
+        raise NotImplementedError
+
+    def model(self) -> str:
+        """The worker model in a few words, for the reports."""
+        raise NotImplementedError
+
+    def start(self, *, timeout: float = 60) -> None:
+        with self.log.open("wb") as log:
+            self.process = subprocess.Popen(
+                self.command(),
+                env=self.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                start_new_session=True,
+            )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise BenchmarkInvalid(
+                    f"{self.name} exited ({self.process.returncode}):\n"
+                    + self.log.read_text(errors="replace")[-3000:]
+                )
+            try:
+                status, _headers, _body = load.fetch(f"{self.base_url}/bench/ping/", cookie="")
+            except OSError:
+                status = 0
+            if status == 200:
+                return
+            time.sleep(0.25)
+        raise BenchmarkInvalid(f"{self.name} did not answer within {timeout:.0f} s")
+
+    def stop(self) -> None:
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)  # our own session: master and workers
+            self.process.wait(timeout=10)
+
+
+class Granian(AppServer):
+    """granian's WSGI server, production's (docs/decisions/0025): HTTP in Rust, the app in
+    ``threads`` blocking threads a process; ``--backpressure`` is the connections a process
+    takes at once, so keep-alive is off (an idle connection would hold a thread's slot)."""
+
+    name = "granian"
+
+    def command(self) -> list[str]:
+        return [
+            str(Path(sys.executable).with_name("granian")), "lms.wsgi:application",
+            "--interface", "wsgi", "--http", "1", "--no-ws",
+            "--host", HOST, "--port", str(self.port),
+            "--workers", str(self.workers),
+            "--blocking-threads", str(self.threads),
+            "--backpressure", str(self.worker_connections),
+            *(["--no-http1-keep-alive"] if self.worker_connections <= self.threads else []),
+            "--backlog", "2048",
+            "--workers-max-rss", str(PRODUCTION_MAX_RSS_MIB),
+            "--respawn-failed-workers",
+            "--workers-kill-timeout", "20",
+            "--working-dir", str(ROOT),
+            "--log-level", "warning",
+        ]  # fmt: skip
+
+    def model(self) -> str:
+        return (
+            f"granian WSGI, {self.workers} workers x {self.threads} threads, "
+            f"{self.worker_connections} connections each"
+        )
+
+
+class Gunicorn(AppServer):
+    """gunicorn (sync workers, or ``threads`` > 1: gthread workers of that many threads), the
+    earlier recommendation, kept to compare (docs/decisions/0008)."""
+
+    name = "gunicorn"
+
     def _gthread_options(self) -> list[str]:
         if self.threads == 1:
             return []
@@ -235,8 +320,8 @@ class Gunicorn:
             options += ["--keep-alive", "0"]
         return options
 
-    def start(self, *, timeout: float = 60) -> None:
-        command = [
+    def command(self) -> list[str]:
+        return [
             sys.executable, "-m", "gunicorn", "lms.wsgi:application",
             "--bind", f"{HOST}:{self.port}",
             "--workers", str(self.workers),
@@ -250,40 +335,17 @@ class Gunicorn:
             "--graceful-timeout", "5",
             "--log-level", "warning",
         ]  # fmt: skip
-        with self.log.open("wb") as log:
-            self.process = subprocess.Popen(
-                command,
-                env=self.env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                stdin=subprocess.DEVNULL,
-                start_new_session=True,
-            )
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise BenchmarkInvalid(
-                    f"gunicorn exited ({self.process.returncode}):\n"
-                    + self.log.read_text(errors="replace")[-3000:]
-                )
-            try:
-                status, _headers, _body = load.fetch(f"{self.base_url}/bench/ping/", cookie="")
-            except OSError:
-                status = 0
-            if status == 200:
-                return
-            time.sleep(0.25)
-        raise BenchmarkInvalid(f"gunicorn did not answer within {timeout:.0f} s")
 
-    def stop(self) -> None:
-        if self.process is None or self.process.poll() is not None:
-            return
-        self.process.send_signal(signal.SIGTERM)
-        try:
-            self.process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.process.pid, signal.SIGKILL)  # our own session: master and workers
-            self.process.wait(timeout=10)
+    def model(self) -> str:
+        if self.threads == 1:
+            return f"gunicorn sync, {self.workers} workers"
+        return (
+            f"gunicorn gthread, {self.workers} workers x {self.threads} threads, "
+            f"{self.worker_connections} connections each"
+        )
+
+
+APP_SERVERS = {server.name: server for server in (Granian, Gunicorn)}
 
 
 # Measuring
@@ -304,7 +366,8 @@ class Loader:
         return "wrk (1 thread)" if self.wrk else "Python http.client (2 processes)"
 
     def watch(self, *, app_pids: list[int], db_pids: list[int]) -> None:
-        """The gunicorn workers and their database backends, whose CPU is counted per request."""
+        """The app server's workers and their database backends, whose CPU is counted per
+        request."""
         self.app_pids, self.db_pids = app_pids, db_pids
 
     def run(self, url: str, *, seconds: float, marker: str) -> dict:
@@ -376,7 +439,7 @@ TARGETS = (  # key, label, wrk marker
 )
 
 
-def measure(loader: Loader, server: "Gunicorn", urls: dict[str, str], args) -> dict:
+def measure(loader: Loader, server: AppServer, urls: dict[str, str], args) -> dict:
     for key, label, marker in TARGETS:
         say(f"  warm-up {label} ({args.warmup:g} s)")
         loader.run(urls[key], seconds=args.warmup, marker=marker)

@@ -1,7 +1,7 @@
 #!/usr/bin/env python
 """Quiz benchmark: starting, saving and submitting quiz attempts against a reference write view,
-served by gunicorn on loopback, then a simulated conference of 1,000 delegates, with every
-answer checked in the database afterwards.
+served on loopback by the app server (granian, as in production), then a simulated conference
+of 1,000 delegates, with every answer checked in the database afterwards.
 
     .venv/bin/python benchmarks/run_quiz.py [--strict] [--time-scale 10] [--seconds 5] ...
 
@@ -26,8 +26,8 @@ if str(ROOT) not in sys.path:
 
 from benchmarks import cpu  # noqa: E402
 from benchmarks.run import (  # noqa: E402
+    APP_SERVERS,
     BenchmarkInvalid,
-    Gunicorn,
     add_cache_arguments,
     database_backends,
     environment,
@@ -85,14 +85,20 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--workers",
         type=int,
         default=2 * cores,
-        help=f"gunicorn workers (default {2 * cores})",
+        help=f"worker processes (default {2 * cores})",
     )
     parser.add_argument(
         "--threads",
         type=int,
         default=4,
-        help="threads per worker: gthread workers, production's model (docs/decisions/0008; "
-        "default 4); 1 runs sync workers",
+        help="threads per worker, production's model (docs/decisions/0008; default 4); with "
+        "gunicorn, 1 runs sync workers",
+    )
+    parser.add_argument(
+        "--server",
+        choices=sorted(APP_SERVERS),
+        default="granian",
+        help="the app server: granian, production's (default), or gunicorn, the earlier one",
     )
     parser.add_argument(
         "--database-url",
@@ -309,8 +315,8 @@ def _conference_lines(conf: dict) -> list[str]:
     if conf.get("sampled"):
         sampled = conf["sampled"]
         lines.append(
-            f"gunicorn workers on a CPU {sampled['workers_on_cpu_cores']:.2f} cores, runnable but "
-            f"waiting for a CPU {sampled['workers_waiting_for_cpu_cores']:.2f} cores; active "
+            f"app server workers on a CPU {sampled['workers_on_cpu_cores']:.2f} cores, runnable "
+            f"but waiting for a CPU {sampled['workers_waiting_for_cpu_cores']:.2f} cores; active "
             "database backends waiting for a row lock: "
             f"{sampled['backends_waiting_for_a_lock_mean']} on average, "
             f"{sampled['backends_waiting_for_a_lock_max']} at most; commonest waits "
@@ -368,7 +374,8 @@ def markdown(report: dict) -> str:
         f"# Quiz benchmark, {report['generated_at']}\n{notes}",
         f"{env['cpus']} cores, Python {env['python']}, Django {env['django']}, Wagtail "
         f"{env['wagtail']}, {env['database']}; cache: {env['cache']}; "
-        f"gunicorn {settings['workers']} workers x {settings.get('threads', 1)} threads "
+        f"{settings.get('server', 'gunicorn')} {settings['workers']} workers x "
+        f"{settings.get('threads', 1)} threads "
         f"(persistent database connections); load client: {settings['client']}.",
     ]
     if report.get("endpoints"):
@@ -521,12 +528,11 @@ def main(argv: list[str] | None = None) -> int:
         )
         say(f"NOTE: {notes[-1]}")
     report: dict = {}
-    server = Gunicorn(
-        workers=args.workers, threads=args.threads, env=env, log=RESULTS / "quiz_gunicorn.log"
+    server = APP_SERVERS[args.server](
+        workers=args.workers, threads=args.threads, env=env, log=RESULTS / f"quiz_{args.server}.log"
     )
     try:
-        model = f"gthread {args.workers} x {args.threads}" if args.threads > 1 else "sync"
-        say(f"== gunicorn: {args.workers} workers ({model}) on {server.base_url}")
+        say(f"== {server.model()} on {server.base_url}")
         server.start()
         meter = Meter(app_pids=cpu.children(server.process.pid), db_pids=[])
         asyncio.run(_load(args, server, seeded, meter, report, say))
@@ -561,6 +567,7 @@ def main(argv: list[str] | None = None) -> int:
             "settings": {
                 "client": "asyncio raw HTTP/1.1, one connection a request (benchmarks/"
                 "quiz_client.py), in the runner process",
+                "server": args.server,
                 "workers": args.workers,
                 "threads": args.threads,
                 "concurrency": args.concurrency,
