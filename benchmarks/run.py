@@ -289,6 +289,7 @@ class Granian(AppServer):
             "--host", HOST, "--port", str(self.port),
             "--workers", str(self.workers),
             "--blocking-threads", str(self.threads),
+            "--blocking-threads-idle-timeout", "600",
             "--backpressure", str(self.worker_connections),
             *(["--no-http1-keep-alive"] if self.worker_connections <= self.threads else []),
             "--backlog", "2048",
