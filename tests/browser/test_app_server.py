@@ -8,7 +8,6 @@ Vietnamese text in and out."""
 import http.cookiejar
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -20,32 +19,13 @@ from pathlib import Path
 import pytest
 from django.conf import settings as django_settings
 from django.contrib.auth.models import Group
-from django.db import connection
 
 from certificates import services
 from courses.conf import lms_settings
 from tests import factories
 from tests.browser.conftest import BrowserSite
+from tests.subprocesses import HOST, database_url, free_port
 from tests.test_serving_command import readme_command
-
-HOST = "127.0.0.1"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind((HOST, 0))
-        return probe.getsockname()[1]
-
-
-def database_url() -> str:
-    database = connection.settings_dict
-    if database["ENGINE"] == "django.db.backends.sqlite3":
-        return f"sqlite:///{database['NAME']}"
-    password = f":{database['PASSWORD']}" if database.get("PASSWORD") else ""
-    return (
-        f"postgres://{database['USER']}{password}@{database['HOST'] or HOST}:"
-        f"{database['PORT'] or 5432}/{database['NAME']}"
-    )
 
 
 def with_option(command: list[str], name: str, value: str) -> list[str]:

@@ -34,6 +34,7 @@ from tests.certificates.test_bulk_jobs import (
     zip_contents,
 )
 from tests.certificates.test_bulk_jobs import urlpatterns as urlpatterns  # the admin screens
+from tests.subprocesses import database_url
 
 needs_db_worker = pytest.mark.skipif(
     not apps.is_installed("django_tasks_db"), reason="django_tasks_db is not in INSTALLED_APPS"
@@ -196,21 +197,15 @@ SECONDS_PER_PDF = 0.1  # a slow storage, so that the worker can be killed half w
 
 
 def start_worker(tmp_path: Path, name: str) -> subprocess.Popen:
-    database = connection.settings_dict
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "tests.worker_settings",
-        "DATABASE_URL": (
-            f"postgres://{database['USER']}@{database['HOST'] or '127.0.0.1'}:"
-            f"{database['PORT'] or 5432}/{database['NAME']}"
-        ),
+        "DATABASE_URL": database_url(),
         "LMS_TEST_MEDIA_ROOT": str(django_settings.MEDIA_ROOT),
         "LMS_TEST_LEASE_SECONDS": str(LEASE_SECONDS),
         "LMS_TEST_SECONDS_PER_PDF": str(SECONDS_PER_PDF),
         "TMPDIR": str(tmp_path / "tmp"),
     }
-    if database.get("PASSWORD"):
-        env["PGPASSWORD"] = database["PASSWORD"]
     (tmp_path / "tmp").mkdir(exist_ok=True)
     log = (tmp_path / f"{name}.log").open("w")
     return subprocess.Popen(  # noqa: S603 (fixed arguments)

@@ -1,0 +1,27 @@
+"""What a test needs to run the app in a process of its own against the test database (a
+``db_worker``, an app server): the database's URL, as ``DATABASE_URL`` gives it to the settings,
+and a free local port."""
+
+import socket
+
+from django.db import connection
+
+HOST = "127.0.0.1"
+
+
+def database_url() -> str:
+    """The test database (SQLite's file or PostgreSQL's test database) as a ``DATABASE_URL``."""
+    database = connection.settings_dict
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        return f"sqlite:///{database['NAME']}"
+    password = f":{database['PASSWORD']}" if database.get("PASSWORD") else ""
+    return (
+        f"postgres://{database['USER']}{password}@{database['HOST'] or HOST}:"
+        f"{database['PORT'] or 5432}/{database['NAME']}"
+    )
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind((HOST, 0))
+        return probe.getsockname()[1]
