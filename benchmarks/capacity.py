@@ -49,6 +49,7 @@ from benchmarks.run import (  # noqa: E402
     AppServer,
     BenchmarkInvalid,
     add_cache_arguments,
+    add_server_arguments,
     environment,
     free_port,
     prepare_cache,
@@ -92,12 +93,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         choices=(1, 2),
         help="app server instances; 2 puts nginx in front and issues certificates in a db_worker",
     )
-    parser.add_argument(
-        "--server",
-        choices=sorted(APP_SERVERS),
-        default="granian",
-        help="the app server: granian, production's (default), or gunicorn, the earlier one",
-    )
+    add_server_arguments(parser)
     parser.add_argument(
         "--workers", type=int, default=2 * cores, help=f"worker processes each ({2 * cores})"
     )

@@ -349,6 +349,15 @@ class Gunicorn(AppServer):
 APP_SERVERS = {server.name: server for server in (Granian, Gunicorn)}
 
 
+def add_server_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--server",
+        choices=sorted(APP_SERVERS),
+        default=Granian.name,
+        help="the app server: granian, production's (default), or gunicorn, the earlier one",
+    )
+
+
 # Measuring
 
 

@@ -29,6 +29,7 @@ from benchmarks.run import (  # noqa: E402
     APP_SERVERS,
     BenchmarkInvalid,
     add_cache_arguments,
+    add_server_arguments,
     database_backends,
     environment,
     prepare_cache,
@@ -94,12 +95,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="threads per worker, production's model (docs/decisions/0008; default 4); with "
         "gunicorn, 1 runs sync workers",
     )
-    parser.add_argument(
-        "--server",
-        choices=sorted(APP_SERVERS),
-        default="granian",
-        help="the app server: granian, production's (default), or gunicorn, the earlier one",
-    )
+    add_server_arguments(parser)
     parser.add_argument(
         "--database-url",
         default=os.environ.get("BENCH_QUIZ_DATABASE_URL", DEFAULT_DATABASE_URL),
