@@ -3,7 +3,7 @@ with the README's own command line (its settings and port swapped for the test's
 test database. No browser: plain HTTP, as the reverse proxy in front of it speaks. It checks what
 a server, not the app, can get wrong: a form post with its CSRF cookie and the sign-in lockout's
 client address, a session kept across requests, an export streamed in pieces, a static file,
-Vietnamese text in and out."""
+Vietnamese text in the pages and the export, a 404."""
 
 import http.cookiejar
 import os
