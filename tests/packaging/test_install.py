@@ -13,7 +13,6 @@ import email.policy
 import io
 import os
 import re
-import socket
 import subprocess
 import time
 from contextlib import contextmanager
@@ -28,6 +27,7 @@ from noxfile import COMBINATIONS
 from tests.browser.conftest import CHROMIUM, LAUNCH_ARGS
 from tests.packaging.build import REPO, build, clean_clone, run
 from tests.packaging.readme import install_steps
+from tests.subprocesses import free_port
 
 EDITOR, EDITOR_PASSWORD = "editor", "correct horse battery staple"
 DELEGATE_EMAIL, DELEGATE_PASSWORD = "hong.nguyen@example.vn", "Mật-khẩu-đủ-dài-2026"
@@ -52,12 +52,6 @@ SITE_ENV = {
     for name, value in os.environ.items()
     if name not in {"DJANGO_SETTINGS_MODULE", "PYTHONPATH", "VIRTUAL_ENV"}
 }
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def apply_readme(site: Path, venv: Path, wheel: Path, lock: Path) -> None:
