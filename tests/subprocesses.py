@@ -1,12 +1,12 @@
 """What a test needs to run the app in a process of its own against the test database (a
 ``db_worker``, an app server): the database's URL, as ``DATABASE_URL`` gives it to the settings,
-and a free local port."""
-
-import socket
+and a free local port (the benchmarks' own helper, which starts their servers the same way)."""
 
 from django.db import connection
 
-HOST = "127.0.0.1"
+from benchmarks.run import HOST, free_port
+
+__all__ = ["HOST", "database_url", "free_port"]
 
 
 def database_url() -> str:
@@ -19,9 +19,3 @@ def database_url() -> str:
         f"postgres://{database['USER']}{password}@{database['HOST'] or HOST}:"
         f"{database['PORT'] or 5432}/{database['NAME']}"
     )
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind((HOST, 0))
-        return probe.getsockname()[1]
