@@ -16,7 +16,7 @@ from itertools import repeat
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Count, F, IntegerField, Min, OuterRef, QuerySet, Subquery
+from django.db.models import Count, Exists, F, IntegerField, Min, OuterRef, QuerySet
 from django.db.models.functions import Cast, Round
 from django.utils.html import strip_tags
 from django.utils.text import normalize_newlines
@@ -32,10 +32,9 @@ from quizzes.statistics import (
     ChoiceOption,
     DistractorAnalysis,
     Flag,
-    ItemScore,
     ItemStatistics,
     QuizStatistics,
-    analyse,
+    analyse_scaled,
     distractor_analysis,
     item_flags,
 )
@@ -87,14 +86,16 @@ def restrict_attempts(attempts: QuerySet[Attempt], which: str) -> QuerySet[Attem
     """``which`` is FIRST_ATTEMPTS (each delegate's first submitted attempt) or ALL_ATTEMPTS."""
     if which == ALL_ATTEMPTS:
         return attempts
-    first = (
-        Attempt.objects.filter(
-            quiz=OuterRef("quiz"), user=OuterRef("user"), state=Attempt.State.SUBMITTED
-        )
-        .order_by("number")
-        .values("number")[:1]
+    # The first is the one with no earlier submitted attempt: PostgreSQL plans NOT EXISTS as an
+    # anti-join and estimates its rows, where "number = (the first number)" was estimated at a
+    # two-hundredth of them, so every grouping over the responses sorted on disk.
+    earlier = Attempt.objects.filter(
+        quiz=OuterRef("quiz"),
+        user=OuterRef("user"),
+        state=Attempt.State.SUBMITTED,
+        number__lt=OuterRef("number"),
     )
-    return attempts.filter(number=Subquery(first))
+    return attempts.exclude(Exists(earlier))
 
 
 # The report
@@ -226,9 +227,11 @@ def plain_text(html: str) -> str:
 MARKS_SCALE = 10_000  # Response.earned has four decimal places
 
 
-def _scaled(marks: Decimal) -> int | Decimal:
-    value = marks * MARKS_SCALE
-    return int(value) if value == value.to_integral_value() else value
+def marks_scale(marks: Iterable[Decimal]) -> int:
+    """The power of ten that makes every earned mark and every one of ``marks`` an integer:
+    10,000, or more for marks with more than four decimal places."""
+    places = max((-m.as_tuple().exponent for m in marks), default=0)
+    return max(MARKS_SCALE, 10**places)
 
 
 def quiz_report(*, quiz: QuizPage, attempts: QuerySet[Attempt]) -> QuizReport:
@@ -285,17 +288,22 @@ def quiz_report(*, quiz: QuizPage, attempts: QuerySet[Attempt]) -> QuizReport:
         version = versions[version_id]
         answers[version.question_id].extend(repeat(_chosen(version.type, answer), count))
 
-    # Marks in units of 1/10,000 (earned has four decimal places): integers are exact and much
-    # cheaper to hash and add than Decimals, and every statistic is the same at any scale.
-    possible = {pk: (v.question_id, _scaled(v.marks)) for pk, v in versions.items()}
-    by_attempt: dict[int, list[ItemScore]] = defaultdict(list)
+    # Marks as integers, in units of 1/10,000 (earned has four decimal places) or finer if a
+    # question's marks need it: exact, much cheaper to hash and add than Decimals, and every
+    # statistic is the same at any scale.
+    scale = marks_scale(v.marks for v in versions.values())
+    possible = {pk: (v.question_id, int(v.marks * scale)) for pk, v in versions.items()}
+    by_attempt: dict[int, dict[int, tuple[int | None, int]]] = defaultdict(dict)
     for attempt_id, version_id, earned in responses.values_list(
-        "attempt_id", "question_version_id", Cast(Round(F("earned") * MARKS_SCALE), IntegerField())
+        "attempt_id", "question_version_id", Cast(Round(F("earned") * scale), IntegerField())
     ):
         question_id, marks = possible[version_id]
-        by_attempt[attempt_id].append(ItemScore(question_id, earned, marks))
+        scores = by_attempt[attempt_id]
+        if question_id in scores:
+            raise ValueError(f"question {question_id} appears twice in attempt {attempt_id}")
+        scores[question_id] = (earned, marks)
 
-    analysis: Analysis = analyse(by_attempt.values())
+    analysis: Analysis = analyse_scaled(by_attempt.values())
     stats = {item.question_id: item for item in analysis.items}
     versions_of: dict[int, list[_Version]] = defaultdict(list)
     for version in versions.values():

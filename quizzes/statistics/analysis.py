@@ -56,7 +56,7 @@ Where this differs from Moodle, on purpose:
 
 import math
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
@@ -429,7 +429,35 @@ def analyse(attempts: Iterable[Iterable[ItemScore]]) -> Analysis:
     attempt left with nothing. Raises ValueError if a question appears twice in one attempt or
     earns more than its marks (or less than nothing), TypeError for float marks.
     """
-    scaled = _scaled_attempts(attempts)
+    return _analysis(_scaled_attempts(attempts))
+
+
+def analyse_scaled(attempts: Iterable[Mapping[int, tuple[int | None, int]]]) -> Analysis:
+    """``analyse()`` for marks already integers on one common scale (say 1/10,000 of a mark,
+    as the database can return them): each attempt as {question id: (earned, possible)}.
+    The same results as ``analyse()`` for the same marks, without converting each of them
+    (a national quiz's report has 200,000). The same rules and errors; TypeError for marks
+    that are not integers."""
+    kept_attempts = []
+    for attempt in attempts:
+        kept = {}
+        for q, (earned, possible) in attempt.items():
+            if earned is None:
+                continue
+            if not (isinstance(earned, int) and isinstance(possible, int)):
+                raise TypeError(f"question {q}: marks must be integers here: {earned}, {possible}")
+            if possible <= 0:
+                continue
+            if not 0 <= earned <= possible:
+                raise ValueError(f"question {q}: {earned} of {possible} marks")
+            kept[q] = (earned, possible)
+        if kept:
+            kept_attempts.append(kept)
+    return _analysis(kept_attempts)
+
+
+def _analysis(scaled: list[dict[int, tuple[int, int]]]) -> Analysis:
+    """The analysis of attempts as ``_scaled_attempts()`` leaves them."""
     rows: dict[int, list[tuple[int, int, int]]] = defaultdict(list)
     for items in scaled:
         total = sum(e for e, _p in items.values())

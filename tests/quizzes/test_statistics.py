@@ -35,6 +35,7 @@ from quizzes.statistics import (
     ItemScore,
     ItemStatistics,
     analyse,
+    analyse_scaled,
     cronbach_alpha,
     distractor_analysis,
     item_flags,
@@ -362,6 +363,55 @@ def test_summary_agrees_with_the_standard_library(case):
     assert quiz.mean == pytest.approx(stdlib.fmean(percents))
     assert quiz.median == pytest.approx(stdlib.median(percents))
     assert quiz.sd == pytest.approx(stdlib.stdev(percents), abs=1e-9)
+
+
+# Integer marks (what the report reads from the database)
+
+SCALE = 10_000
+
+
+@st.composite
+def graded_attempts(draw):
+    """Attempts with random draws, answers awaiting grading and questions worth no marks."""
+    possible = draw(st.lists(marks | st.just(Decimal(0)), min_size=1, max_size=6))
+    attempts = []
+    for _ in range(draw(st.integers(0, 10))):
+        drawn = draw(st.sets(st.integers(0, len(possible) - 1), min_size=1))
+        row = {}
+        for q in sorted(drawn):
+            share = draw(shares)
+            earned = possible[q] * share.numerator / share.denominator
+            row[q] = (draw(st.sampled_from([earned, earned, None])), possible[q])
+        attempts.append(row)
+    return attempts
+
+
+@given(graded_attempts())
+def test_integer_marks_give_what_decimal_marks_give(attempts):
+    as_items = [
+        [ItemScore(q, earned, possible) for q, (earned, possible) in row.items()]
+        for row in attempts
+    ]
+    as_integers = [
+        {
+            q: (None if earned is None else int(earned * SCALE), int(possible * SCALE))
+            for q, (earned, possible) in row.items()
+        }
+        for row in attempts
+    ]
+    assert analyse_scaled(as_integers) == analyse(as_items)
+
+
+def test_integer_marks_are_checked_as_decimal_ones_are():
+    assert analyse_scaled([{1: (None, 5), 2: (3, 0)}]).quiz.attempts == 0
+    with pytest.raises(ValueError, match="marks"):
+        analyse_scaled([{1: (20_000, 10_000)}])
+    with pytest.raises(ValueError, match="marks"):
+        analyse_scaled([{1: (-1, 10_000)}])
+    with pytest.raises(TypeError):
+        analyse_scaled([{1: (0.5, 10_000)}])
+    with pytest.raises(TypeError):
+        analyse_scaled([{1: (Decimal(1), 10_000)}])
 
 
 # Colour cues

@@ -338,6 +338,12 @@ def test_questions_follow_the_quiz_order():
     assert order == [7, 11, 12, 3, 99]
 
 
+def test_marks_are_read_as_integers_on_a_scale_that_keeps_them_exact():
+    assert stats_selectors.marks_scale([]) == 10_000  # earned has four decimal places
+    assert stats_selectors.marks_scale([Decimal(2), Decimal("0.25"), Decimal("1E+1")]) == 10_000
+    assert stats_selectors.marks_scale([Decimal(1), Decimal("0.123456")]) == 1_000_000
+
+
 def test_question_text_is_shown_as_plain_text():
     assert stats_selectors.plain_text("<p>Quyền &amp; nghĩa vụ&nbsp;của\n<b>công dân</b></p>") == (
         "Quyền & nghĩa vụ của công dân"
