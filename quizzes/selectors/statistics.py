@@ -16,7 +16,7 @@ from itertools import repeat
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Count, Exists, F, IntegerField, Min, OuterRef, QuerySet
+from django.db.models import BigIntegerField, Count, Exists, F, Min, OuterRef, QuerySet
 from django.db.models.functions import Cast, Round
 from django.utils.html import strip_tags
 from django.utils.text import normalize_newlines
@@ -295,7 +295,7 @@ def quiz_report(*, quiz: QuizPage, attempts: QuerySet[Attempt]) -> QuizReport:
     possible = {pk: (v.question_id, int(v.marks * scale)) for pk, v in versions.items()}
     by_attempt: dict[int, dict[int, tuple[int | None, int]]] = defaultdict(dict)
     for attempt_id, version_id, earned in responses.values_list(
-        "attempt_id", "question_version_id", Cast(Round(F("earned") * scale), IntegerField())
+        "attempt_id", "question_version_id", Cast(Round(F("earned") * scale), BigIntegerField())
     ):
         question_id, marks = possible[version_id]
         scores = by_attempt[attempt_id]
