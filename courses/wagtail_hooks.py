@@ -91,9 +91,9 @@ if APIToken is not None:
 
     @hooks.register("register_admin_viewset")
     def register_api_tokens():
-        from wagtail.users.views.api_tokens import APITokenViewSet
+        from courses.admin_api_tokens import TokenViewSet
 
-        return APITokenViewSet("wagtailusers_api_tokens", url_prefix="api-tokens")
+        return TokenViewSet("wagtailusers_api_tokens", url_prefix="api-tokens")
 
 
 @hooks.register("construct_reports_menu")

@@ -89,7 +89,7 @@ def test_only_administrators_create_tokens_in_the_wagtail_admin(world):
     add = reverse("wagtailusers_api_tokens:add")
 
     refused = as_trainer.post(add, {"name": "Trộm", "user": trainer.pk})
-    created = as_admin.post(add, {"name": "Hệ thống nhân sự", "user": world.hr.pk})
+    created = as_admin.post(add, {"name": "Hệ thống nhân sự", "user": world.hr.email})
 
     assert refused.status_code == 302  # Wagtail's "permission denied" redirect
     assert not APIToken.objects.filter(user=trainer).exists()
@@ -98,6 +98,66 @@ def test_only_administrators_create_tokens_in_the_wagtail_admin(world):
     assert token.prefix in created.content.decode()
     assert token.revoked_at is None
     assert token.created <= timezone.now()
+
+
+# The token screens at a national conference's scale (courses/admin_api_tokens.py)
+
+
+def admin_client(world) -> Client:
+    client = Client()
+    client.force_login(world.superuser)
+    return client
+
+
+@pytest.mark.parametrize("typed", ["username", "email in capitals"])
+def test_the_owner_is_typed_in_by_username_or_email(world, typed):
+    integration = factories.UserFactory(username="he-thong-nhan-su", email="nhansu@example.vn")
+    value = "he-thong-nhan-su" if typed == "username" else " NHANSU@example.vn "
+
+    response = admin_client(world).post(
+        reverse("wagtailusers_api_tokens:add"), {"name": "Hệ thống nhân sự", "user": value}
+    )
+
+    assert response.status_code == 200
+    token = APIToken.objects.get(user=integration)
+    assert token.prefix in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("khong-ai@example.vn", "Không tìm thấy tài khoản có tên đăng nhập hoặc địa chỉ email"),
+        ("trung@example.vn", "Nhiều tài khoản dùng chung địa chỉ email này"),
+        ("", "Trường này là bắt buộc."),
+    ],
+)
+def test_an_unknown_or_ambiguous_owner_is_refused_in_vietnamese(world, typed, message):
+    factories.UserFactory(username="trung-1", email="trung@example.vn")
+    factories.UserFactory(username="trung-2", email="Trung@example.vn")
+
+    response = admin_client(world).post(
+        reverse("wagtailusers_api_tokens:add"), {"name": "Thử", "user": typed}
+    )
+
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not APIToken.objects.exists()
+
+
+def test_the_screens_do_not_list_every_account(world):
+    delegates = [factories.UserFactory() for _ in range(30)]
+    holder = delegates[0]
+    APIToken.create_token(user=holder, name="Ứng dụng")
+    client = admin_client(world)
+
+    form = client.get(reverse("wagtailusers_api_tokens:add"))
+    listing = client.get(reverse("wagtailusers_api_tokens:index"))
+
+    assert form.status_code == listing.status_code == 200
+    assert "<option" not in form.content.decode()
+    offered = set(listing.context["filters"].form.fields["user"].queryset)
+    assert offered == {holder}
+    assert delegates[1].email not in listing.content.decode()
 
 
 # Wrong tokens count as failed sign-ins (django-axes; courses/lockout.py)
