@@ -3,7 +3,7 @@ and the responses export."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Max
+from django.db.models import Count, Max, prefetch_related_objects
 from django.http import FileResponse, Http404, HttpResponseRedirect, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -139,12 +139,15 @@ def regrade(request, quiz_id: int):
         )
         return HttpResponseRedirect(reverse("quizzes_regrade", args=[quiz.pk]))
     changes = services.regrade_quiz(quiz=quiz, dry_run=True)
+    changed = [change for change in changes if change.changed]
+    # The table names each delegate: their profiles in one query, not one a row.
+    prefetch_related_objects([change.attempt.user for change in changed], "delegate_profile")
     return render(
         request,
         "quizzes/admin/regrade.html",
         {
             "quiz": quiz,
-            "changes": [change for change in changes if change.changed],
+            "changes": changed,
             "total": len(changes),
             "page_title": _("Regrade: %(quiz)s") % {"quiz": quiz.title},
         },

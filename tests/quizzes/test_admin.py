@@ -6,6 +6,8 @@ from decimal import Decimal
 import openpyxl
 import pytest
 from django.contrib.auth.models import Group
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext
@@ -168,6 +170,38 @@ def test_regrade_page_is_a_dry_run_until_confirmed(client, submitted):
     assert page.status_code == 200
     response = client.post(reverse("quizzes_regrade", args=[quiz.pk]))
     assert response.status_code == 302
+
+
+def test_the_regrade_dry_run_names_each_delegate_in_a_constant_number_of_queries(client, submitted):
+    cohort, quiz, _attempt = submitted
+    single = quiz.slots.get(question__type="single").question
+    right = single.choices.get(is_correct=True)
+    client.force_login(trainer_of(cohort))
+    url = reverse("quizzes_regrade", args=[quiz.pk])
+
+    def dry_run(delegates: list[str]):
+        for name in delegates:
+            user = factories.delegate(full_name=name)
+            factories.EnrollmentFactory(user=user, course=cohort.course, cohort=cohort)
+            attempt = services.start_attempt(quiz=quiz, user=user)
+            services.save_answers(attempt_id=attempt.pk, user=user, answers={0: right.pk})
+            services.submit_attempt(attempt_id=attempt.pk, user=user)
+        # The key was wrong: every attempt so far loses the question's mark.
+        single.choices.update(is_correct=False)
+        single.choices.exclude(pk=right.pk).filter(text="14/2/2012").update(is_correct=True)
+        with CaptureQueriesContext(connection) as captured:
+            page = client.get(url)
+        single.choices.update(is_correct=False)
+        single.choices.filter(pk=right.pk).update(is_correct=True)
+        return page, len(captured.captured_queries)
+
+    few, few_queries = dry_run([])
+    many, many_queries = dry_run(["Nguyễn Văn An", "Trần Thị Bình"])
+
+    assert len(few.context["changes"]) == 1 and len(many.context["changes"]) == 3
+    for name in ("Phạm Thị Thu Hương", "Nguyễn Văn An", "Trần Thị Bình"):
+        assert name in many.content.decode()
+    assert many_queries == few_queries
 
 
 def test_quiz_pages_offer_attempts_and_regrade_in_the_page_explorer(client, submitted, admin_user):

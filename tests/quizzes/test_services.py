@@ -258,6 +258,67 @@ def test_regrade_dry_run_changes_nothing_and_real_run_fixes_scores(enrolled):
     assert not any(change.changed for change in again)
 
 
+def submit_answers(quiz, user, answers):
+    """Start, answer ``{question: choice id}`` and submit."""
+    attempt = services.start_attempt(quiz=quiz, user=user, now=NOW, rng=random.Random(1))
+    positions = dict(attempt.responses.values_list("question_version__question_id", "position"))
+    services.save_answers(
+        attempt_id=attempt.pk,
+        user=user,
+        answers={positions[q.pk]: value for q, value in answers.items()},
+        now=NOW,
+    )
+    return services.submit_attempt(attempt_id=attempt.pk, user=user, now=NOW)
+
+
+def test_a_regrade_reads_as_many_queries_for_many_attempts_as_for_few(enrolled):
+    course, _user = enrolled
+    first, second = qf.question(), qf.question()
+    quiz = qf.quiz(course, questions=[first, second])
+
+    def dry_run_queries(delegates: int) -> int:
+        for _ in range(delegates):
+            user = factories.delegate()
+            factories.EnrollmentFactory(user=user, course=course)
+            submit_answers(quiz, user, {first: right_choice(first), second: right_choice(second)})
+        with CaptureQueriesContext(connection) as captured:
+            changes = services.regrade_quiz(quiz=quiz, dry_run=True)
+        assert not any(change.changed for change in changes)
+        return len(captured.captured_queries)
+
+    assert dry_run_queries(2) == dry_run_queries(5)
+
+
+def test_a_regrade_moves_answers_only_to_a_compatible_version(enrolled):
+    course, user = enrolled
+    fixed, extended = qf.question(), qf.question()
+    quiz = qf.quiz(course, questions=[fixed, extended])
+    wrong = fixed.choices.exclude(is_correct=True).first()
+    attempt = submit_answers(quiz, user, {fixed: wrong.pk, extended: right_choice(extended)})
+    old = dict(attempt.responses.values_list("question_version__question_id", "question_version"))
+    # The first question's key is fixed (its choices stay: compatible); the second gains a
+    # choice (its old answers no longer mean the same: they keep their version).
+    Choice.objects.filter(question=fixed).update(is_correct=False)
+    Choice.objects.filter(pk=wrong.pk).update(is_correct=True)
+    Choice.objects.create(question=extended, text="1/1/2025", is_correct=False, sort_order=9)
+
+    preview = services.regrade_quiz(quiz=quiz, dry_run=True)
+    services.regrade_quiz(quiz=quiz, dry_run=False)
+
+    assert [(c.old_percent, c.new_percent) for c in preview] == [
+        (Decimal("50.00"), Decimal("100.00"))
+    ]
+    now = dict(attempt.responses.values_list("question_version__question_id", "question_version"))
+    newest = QuestionVersion.objects.filter(question=fixed).order_by("-number").first()
+    assert now[fixed.pk] == newest.pk != old[fixed.pk]
+    assert now[extended.pk] == old[extended.pk]
+    assert QuestionVersion.objects.filter(question=extended).count() == 2  # made, not used
+    attempt.refresh_from_db()
+    assert (attempt.percent, attempt.passed) == (Decimal("100.00"), True)
+    outcomes = set(attempt.responses.values_list("earned", flat=True))
+    assert outcomes == {Decimal(1)}
+
+
 def test_average_grading_needs_the_average_to_pass(enrolled):
     course, user = enrolled
     question = qf.question()
