@@ -80,8 +80,8 @@ def regrade_quiz(
     to the current version of their question (when it is compatible) and attempts are rescored.
 
     The answers are read as values and each version's key is made once: a national quiz has
-    200,000 answers but a few dozen versions (model instances and a key an answer took 37 s
-    for 10,000 attempts, where this takes a few).
+    200,000 answers but a few dozen versions (for 10,000 attempts, 3.9 s against 37-54 s with a
+    model instance and a key an answer).
     """
     with transaction.atomic():
         attempts = list(

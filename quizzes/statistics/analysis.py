@@ -294,10 +294,9 @@ def cronbach_alpha(matrix: Sequence[Sequence[Number]]) -> float | None:
 # The analysis of a set of attempts
 
 
-def _scaled_attempts(attempts: Iterable[Iterable[ItemScore]]) -> list[dict[int, tuple[int, int]]]:
+def _integer_attempts(attempts: Iterable[Iterable[ItemScore]]) -> list[dict[int, tuple[int, int]]]:
     """Each attempt as {question id: (earned, possible)} in integers (all marks x their common
-    denominator), without ungraded answers and questions worth no marks; attempts left with
-    nothing are dropped."""
+    denominator), without ungraded answers."""
     ratios: dict[Number, tuple[int, int]] = {}  # marks repeat: convert each value once
 
     def ratio(value: Number) -> tuple[int, int]:
@@ -320,19 +319,13 @@ def _scaled_attempts(attempts: Iterable[Iterable[ItemScore]]) -> list[dict[int, 
             ]
         )
     scale = math.lcm(1, *{d for n, d in ratios.values()})
-    scaled = []
-    for items in raw:
-        kept = {}
-        for q, (e_num, e_den), (p_num, p_den) in items:
-            earned, possible = e_num * (scale // e_den), p_num * (scale // p_den)
-            if possible <= 0:
-                continue
-            if not 0 <= earned <= possible:
-                raise ValueError(f"question {q}: {e_num}/{e_den} of {p_num}/{p_den} marks")
-            kept[q] = (earned, possible)
-        if kept:
-            scaled.append(kept)
-    return scaled
+    return [
+        {
+            q: (e_num * (scale // e_den), p_num * (scale // p_den))
+            for q, (e_num, e_den), (p_num, p_den) in items
+        }
+        for items in raw
+    ]
 
 
 def _item_statistics(question_id: int, rows: list[tuple[int, int, int]]) -> ItemStatistics:
@@ -429,7 +422,7 @@ def analyse(attempts: Iterable[Iterable[ItemScore]]) -> Analysis:
     attempt left with nothing. Raises ValueError if a question appears twice in one attempt or
     earns more than its marks (or less than nothing), TypeError for float marks.
     """
-    return _analysis(_scaled_attempts(attempts))
+    return analyse_scaled(_integer_attempts(attempts))
 
 
 def analyse_scaled(attempts: Iterable[Mapping[int, tuple[int | None, int]]]) -> Analysis:
@@ -438,7 +431,7 @@ def analyse_scaled(attempts: Iterable[Mapping[int, tuple[int | None, int]]]) -> 
     The same results as ``analyse()`` for the same marks, without converting each of them
     (a national quiz's report has 200,000). The same rules and errors; TypeError for marks
     that are not integers."""
-    kept_attempts = []
+    scaled = []
     for attempt in attempts:
         kept = {}
         for q, (earned, possible) in attempt.items():
@@ -452,12 +445,7 @@ def analyse_scaled(attempts: Iterable[Mapping[int, tuple[int | None, int]]]) -> 
                 raise ValueError(f"question {q}: {earned} of {possible} marks")
             kept[q] = (earned, possible)
         if kept:
-            kept_attempts.append(kept)
-    return _analysis(kept_attempts)
-
-
-def _analysis(scaled: list[dict[int, tuple[int, int]]]) -> Analysis:
-    """The analysis of attempts as ``_scaled_attempts()`` leaves them."""
+            scaled.append(kept)
     rows: dict[int, list[tuple[int, int, int]]] = defaultdict(list)
     for items in scaled:
         total = sum(e for e, _p in items.values())
