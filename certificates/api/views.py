@@ -90,9 +90,10 @@ class MyCertificateAPIViewSet(APIViewSetMixin, viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         history = self.action != "list"
+        # The course too: each certificate's verification link names the site serving it.
         return selectors.certificates_of(
             user=self.request.user, include_history=history
-        ).select_related("signature")
+        ).select_related("signature", "course")
 
     @extend_schema(
         summary=_("My certificates being prepared"),
@@ -223,7 +224,10 @@ class CertificateAPIViewSet(APIViewSetMixin, viewsets.ReadOnlyModelViewSet):
     filterset_class = None
 
     def get_queryset(self):
-        return Certificate.objects.select_related("signature").order_by("-issued_at", "-pk")
+        # The course too: each certificate's verification link names the site serving it.
+        return Certificate.objects.select_related("signature", "course").order_by(
+            "-issued_at", "-pk"
+        )
 
     def filter_queryset(self, queryset):
         if self.detail:  # one certificate, by id

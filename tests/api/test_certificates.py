@@ -10,7 +10,9 @@ from urllib.parse import quote
 import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.test import Client, override_settings
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -607,3 +609,17 @@ def test_a_zip_with_bad_filters_is_refused(login, register, start, body, field):
     assert response.status_code == 400
     assert set(response.json()["errors"]) == {field}
     assert not BulkDownload.objects.exists()
+
+
+def test_the_register_reads_as_many_queries_for_a_full_page_as_for_a_short_one(world, login):
+    hr = login("hr")
+    url = reverse("lms_api:certificate-list")
+    make_certificate(course=world.course, cohort=world.cohort)
+    hr.get(url)  # the sites' root paths, cached by the first link
+    with CaptureQueriesContext(connection) as few:
+        assert len(hr.get(url).json()["results"]) == 1
+    for _ in range(4):
+        make_certificate(course=world.course, cohort=world.cohort)
+    with CaptureQueriesContext(connection) as many:
+        assert len(hr.get(url).json()["results"]) == 5
+    assert len(many.captured_queries) == len(few.captured_queries)
