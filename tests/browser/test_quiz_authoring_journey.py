@@ -117,6 +117,10 @@ def add_questions_from_the_bank(page: Page, quiz: QuizPage, screenshots, axe) ->
     page.get_by_label(vi("Type")).select_option("")
     page.get_by_label(vi("Tag")).select_option("")
     page.get_by_role("button", name=vi("Filter")).click()
+    # The unfiltered list: a question the tag hid is back, and the page has finished loading
+    # (axe on a page still being parsed finds a link whose text has not arrived yet).
+    expect(page.get_by_label("Ý nghĩa hội nghị")).to_be_visible()
+    page.wait_for_load_state("load")
     axe(page)  # before the success message, whose fade-in axe reads at half contrast
     page.get_by_label("Số đại biểu").check()
     page.get_by_label("Ý nghĩa hội nghị").check()
