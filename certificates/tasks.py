@@ -8,7 +8,7 @@ the request's transaction commits. Which backend runs it is the ``TASKS`` settin
 * In production, ``django_tasks_db.DatabaseBackend`` (package ``django-tasks-db``) stores the
   task in the database and ``manage.py db_worker`` runs it; the page polls the job's progress.
 
-A worker killed half way stops renewing its lease on the job (``certificates.leases``). Each
+A worker killed half way stops renewing its lease on the job (``courses.leases``). Each
 run of the task, whatever it finds, first queues one more run of it for when the lease would
 expire (on backends that can defer a task, as the database worker's can), so while a job is
 unfinished one run always waits in the queue. Once the lease has expired, that run takes the job
@@ -36,9 +36,10 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from certificates import bulk, leases
+from certificates import bulk
 from certificates.filters import clean_params, filter_certificates, parse_filters
 from certificates.models import BulkDownload, Certificate, CertificateEvent
+from courses import leases
 from courses.compat import TaskContext, task
 from courses.conf import lms_settings
 
@@ -46,7 +47,6 @@ logger = logging.getLogger(__name__)
 
 MAX_CERTIFICATES = 20_000  # per ZIP; a bigger selection is refused with a message
 PROGRESS_MIN_SECONDS = 0.25  # between two progress updates in the database
-CHECK_MARGIN = timedelta(seconds=1)  # after a lease's expiry, before the next run looks at it
 
 
 class NothingToDownload(bulk.BulkDownloadError):
@@ -205,8 +205,8 @@ def run_bulk_download(
     job = BulkDownload.objects.get(pk=job_id)
     if job.is_finished:
         return _summary(job)
-    schedule_check(job)
-    lease = leases.Lease.claim(job_id=job.pk, run_id=run_id, now=timezone.now())
+    leases.schedule_check(build_bulk_download, job)
+    lease = leases.Lease.claim(BulkDownload, job_id=job.pk, run_id=run_id, now=timezone.now())
     if lease is not None:
         part = part_path(job)
         # The lease keeps out other machines; the lock, a process of this machine that was
@@ -218,18 +218,6 @@ def run_bulk_download(
                     _build(job, part, after_file, lease)
     job.refresh_from_db()
     return _summary(job)
-
-
-def schedule_check(job: BulkDownload) -> None:
-    """Queue another run of the job's task for just after the current lease would expire: it
-    finds the job finished (and stops), still renewed (and queues another), or abandoned (and
-    takes it over). Backends that run tasks at once, in the request, have no worker to lose."""
-    if not build_bulk_download.get_backend().supports_defer:
-        return
-    now = timezone.now()
-    renewed = job.heartbeat_at if job.state == BulkDownload.State.RUNNING else None
-    when = max(now, renewed or now) + leases.lease_duration() + CHECK_MARGIN
-    build_bulk_download.using(run_after=when).enqueue(job.pk)
 
 
 def _summary(job: BulkDownload) -> dict:

@@ -31,6 +31,7 @@ Helpers
     - ``courses.model_fields``: the column fields of a model
     - ``courses.uploads``: the one reader of uploaded files (limits, encodings, workbooks)
     - ``courses.spreadsheets``: the one writer of CSV and Excel exports
+    - ``courses.leases``: which task run works on a background job, and its take-over
 
 Toolkits
     - ``courses.admin_toolkit``: Wagtail admin scoping, multi-step screens, listings

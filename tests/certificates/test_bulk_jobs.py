@@ -24,9 +24,10 @@ from django.utils.translation import gettext
 from wagtail.admin.auth import require_admin_access
 from wagtail.utils.urlpatterns import decorate_urlpatterns
 
-from certificates import leases, services, tasks
+from certificates import services, tasks
 from certificates.admin_urls import bulk_urlpatterns
 from certificates.models import BulkDownload, Certificate, CertificateEvent
+from courses import leases
 from courses.conf import lms_settings
 from lms.urls import urlpatterns as project_urlpatterns
 from tests import factories
@@ -382,7 +383,7 @@ def test_bad_filters_are_refused(client, hr):
 def test_progress_json_for_polling(client, course, hr, time_machine):
     make_certificate(course=course)
     job = tasks.start_bulk_download(user=hr, params={}, language="vi")
-    assert leases.Lease.claim(job_id=job.pk, run_id="a-worker", now=timezone.now())
+    assert leases.Lease.claim(BulkDownload, job_id=job.pk, run_id="a-worker", now=timezone.now())
     client.force_login(hr)
     data = client.get(status_url(job), headers={"accept": "application/json"}).json()
     assert data == {
@@ -413,13 +414,13 @@ def test_the_status_page_has_an_accessible_progress_bar_that_polls(client, cours
     job = tasks.start_bulk_download(user=hr, params={"course": course.pk}, language="vi")
     client.force_login(hr)
     html = client.get(status_url(job)).content.decode()
-    assert '<progress id="bulk-progress" max="1" value="0"' in html
-    assert 'aria-describedby="bulk-progress-text"' in html
+    assert '<progress id="job-progress" max="1" value="0"' in html
+    assert 'aria-describedby="job-progress-text"' in html
     assert 'role="status" aria-live="polite"' in html
-    assert '<label for="bulk-progress"' in html
+    assert '<label for="job-progress"' in html
     # Polls while unfinished, with a script of its own (no inline code under the CSP).
-    assert re.search(r'<script src="[^"]*/certificates/bulk_status\.js" defer>', html)
-    polling = Path(finders.find("certificates/bulk_status.js")).read_text(encoding="utf-8")
+    assert re.search(r'<script src="[^"]*/courses/job_progress\.js" defer>', html)
+    polling = Path(finders.find("courses/job_progress.js")).read_text(encoding="utf-8")
     assert "fetch(box.dataset.statusUrl" in polling
     assert f'data-status-url="{status_url(job)}"' in html
     assert f'href="{status_url(job)}"' in html  # and works by reloading

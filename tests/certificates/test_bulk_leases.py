@@ -21,8 +21,9 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from certificates import leases, tasks
+from certificates import tasks
 from certificates.models import BulkDownload, CertificateEvent
+from courses import leases
 from tests import factories
 from tests.certificates.test_bulk_jobs import (
     DB_TASKS,
@@ -67,7 +68,7 @@ def stored_zips() -> list[Path]:
 
 
 def past_the_lease() -> datetime.datetime:
-    later = leases.lease_duration() + tasks.CHECK_MARGIN + datetime.timedelta(seconds=1)
+    later = leases.lease_duration() + leases.CHECK_MARGIN + datetime.timedelta(seconds=1)
     return timezone.now() + later
 
 

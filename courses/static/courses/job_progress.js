@@ -1,13 +1,15 @@
-/* A bulk certificate ZIP being built: poll its status as JSON and move the progress bar; when it
- * ends, reload the page for the result. Without this script the page offers a reload link. */
+/* A background job's progress (a bulk certificate ZIP, a quiz's regrade): poll its status as JSON
+ * and move the progress bar; when it ends, reload the page for the result. The page's markup:
+ * #job (data-status-url, data-finished), #job-progress, #job-progress-text, #job-reload.
+ * Without this script the page offers a reload link. */
 (function () {
   "use strict";
 
   function start() {
-    var box = document.getElementById("bulk-job");
-    var bar = document.getElementById("bulk-progress");
-    var text = document.getElementById("bulk-progress-text");
-    var reload = document.getElementById("bulk-reload");
+    var box = document.getElementById("job");
+    var bar = document.getElementById("job-progress");
+    var text = document.getElementById("job-progress-text");
+    var reload = document.getElementById("job-reload");
     if (!box || !bar || box.dataset.finished === "true" || !window.fetch) return;
     if (reload) reload.hidden = true;
     function poll() {

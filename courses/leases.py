@@ -1,24 +1,29 @@
-"""Leases on bulk ZIP jobs: which task run builds a job, and for how long without news.
+"""Leases on background jobs (a bulk ZIP of certificates, a quiz's regrade): which task run
+works on a job, and for how long without news.
 
+A job is a model with a ``State`` of at least ``QUEUED`` and ``RUNNING`` and the fields
+``started_at``, ``heartbeat_at`` and ``task_result_id``; its row is the truth (decision 0002).
 A run claims a job (queued, or running under an expired lease) with one conditional UPDATE, so
 two workers never hold it at once. While it works it renews the lease (``heartbeat_at``) every
 third of ``LMS["TASK_LEASE_SECONDS"]``, and each of its writes to the job is conditional on
 still holding it. A killed worker stops renewing; once its lease has expired, the next run of
-the job's task takes the job over (``certificates.tasks`` keeps one such run queued while the
-job is unfinished). A run that finds its lease gone (it was presumed dead: paused, or cut off
-from the database for longer than the lease) stops without touching the job.
+the job's task takes the job over (``schedule_check`` keeps one such run queued while the job
+is unfinished: ``certificates.tasks``, ``quizzes.tasks``). A run that finds its lease gone (it
+was presumed dead: paused, or cut off from the database for longer than the lease) stops
+without touching the job.
 """
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.core.exceptions import ImproperlyConfigured
-from django.db.models import F, Q
+from django.db.models import F, Model, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from certificates.models import BulkDownload
 from courses.conf import lms_settings
+
+CHECK_MARGIN = timedelta(seconds=1)  # after a lease's expiry, before the next run looks at it
 
 
 class LeaseLost(Exception):
@@ -34,34 +39,37 @@ def lease_duration() -> timedelta:
     return timedelta(seconds=seconds)
 
 
-def last_news(job: BulkDownload) -> datetime:
+def last_news(job: Model) -> datetime:
     return job.heartbeat_at or job.started_at or job.requested_at
 
 
-def is_expired(job: BulkDownload, *, now: datetime) -> bool:
-    """A running job whose builder has not renewed its lease in time: it was killed."""
-    return job.state == BulkDownload.State.RUNNING and last_news(job) < now - lease_duration()
+def is_expired(job: Model, *, now: datetime) -> bool:
+    """A running job whose run has not renewed its lease in time: it was killed."""
+    return job.state == job.State.RUNNING and last_news(job) < now - lease_duration()
 
 
 @dataclass(slots=True)
 class Lease:
     """The lease a run holds on a job."""
 
+    model: type[Model]
     job_id: int
     run_id: str
     renewed_at: datetime
 
     @classmethod
-    def claim(cls, *, job_id: int, run_id: str, now: datetime) -> "Lease | None":
-        """Take the job if it is queued or its lease has expired; None if another run holds it
-        (or it is finished)."""
-        running = BulkDownload.State.RUNNING
+    def claim(
+        cls, model: type[Model], *, job_id: int, run_id: str, now: datetime
+    ) -> "Lease | None":
+        """Take the job (a ``model`` row) if it is queued or its lease has expired; None if
+        another run holds it (or it is finished)."""
+        running = model.State.RUNNING
         expired = Q(state=running) & (
             Q(heartbeat_at__lt=now - lease_duration()) | Q(heartbeat_at__isnull=True)
         )
         claimed = (
-            BulkDownload.objects.filter(pk=job_id)
-            .filter(Q(state=BulkDownload.State.QUEUED) | expired)
+            model.objects.filter(pk=job_id)
+            .filter(Q(state=model.State.QUEUED) | expired)
             .update(
                 state=running,
                 heartbeat_at=now,
@@ -69,11 +77,13 @@ class Lease:
                 task_result_id=run_id,
             )
         )
-        return cls(job_id=job_id, run_id=run_id, renewed_at=now) if claimed else None
+        if not claimed:
+            return None
+        return cls(model=model, job_id=job_id, run_id=run_id, renewed_at=now)
 
     def held(self):
-        return BulkDownload.objects.filter(
-            pk=self.job_id, task_result_id=self.run_id, state=BulkDownload.State.RUNNING
+        return self.model.objects.filter(
+            pk=self.job_id, task_result_id=self.run_id, state=self.model.State.RUNNING
         )
 
     def renew(self, *, now: datetime | None = None, force: bool = False, **fields) -> None:
@@ -89,3 +99,16 @@ class Lease:
     def finish(self, **fields) -> bool:
         """The run's last write (done or failed); False if another run has taken the job over."""
         return bool(self.held().update(**fields))
+
+
+def schedule_check(task, job: Model) -> None:
+    """Queue another run of ``task`` (which takes the job's id) for just after the job's current
+    lease would expire: it finds the job finished (and stops), still renewed (and queues
+    another), or abandoned (and takes it over). Backends that run tasks at once, in the request,
+    have no worker to lose."""
+    if not task.get_backend().supports_defer:
+        return
+    now = timezone.now()
+    renewed = job.heartbeat_at if job.state == job.State.RUNNING else None
+    when = max(now, renewed or now) + lease_duration() + CHECK_MARGIN
+    task.using(run_after=when).enqueue(job.pk)
