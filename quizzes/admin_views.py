@@ -4,20 +4,27 @@ and the responses export."""
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Max, prefetch_related_objects
-from django.http import FileResponse, Http404, HttpResponseRedirect, StreamingHttpResponse
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpResponseRedirect,
+    JsonResponse,
+    StreamingHttpResponse,
+)
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from courses.exceptions import LMSError
 from courses.spreadsheets import EXPORT_CHUNK_SIZE, XLSX_CONTENT_TYPE, csv_chunks, xlsx_file
 from courses.web_toolkit import safe_next_url
-from quizzes import selectors, services
+from quizzes import selectors, services, tasks
 from quizzes.admin_forms import GradeForm
 from quizzes.keys import public_view
-from quizzes.models import Attempt, QuestionVersion, QuizPage, Response
+from quizzes.models import Attempt, QuestionVersion, QuizPage, RegradeJob, Response
 from quizzes.scoring import QuestionType
 from quizzes.selectors import right_answer_texts
 
@@ -126,19 +133,15 @@ def grade(request, response_id: int):
 
 
 def regrade(request, quiz_id: int):
-    """GET: a dry run showing what would change. POST: regrade for real."""
+    """GET: a dry run showing what would change. POST: queue the regrade (a background job,
+    ``quizzes.tasks``) and follow it on its status page."""
     _require_grader(request)
     quiz = _visible_quiz(request, quiz_id)
     if request.method == "POST":
-        changes = services.regrade_quiz(quiz=quiz, dry_run=False)
-        changed = sum(1 for change in changes if change.changed)
-        messages.success(
-            request,
-            _("%(count)s attempts regraded; %(changed)s changed.")
-            % {"count": len(changes), "changed": changed},
-        )
-        return HttpResponseRedirect(reverse("quizzes_regrade", args=[quiz.pk]))
-    changes = services.regrade_quiz(quiz=quiz, dry_run=True)
+        job = tasks.start_regrade(quiz=quiz, user=request.user)
+        return HttpResponseRedirect(reverse("quizzes_regrade_status", args=[job.pk]))
+    running = tasks.unfinished_regrade(quiz)
+    changes = [] if running else services.regrade_quiz(quiz=quiz, dry_run=True)
     changed = [change for change in changes if change.changed]
     # The table names each delegate: their profiles in one query, not one a row.
     prefetch_related_objects([change.attempt.user for change in changed], "delegate_profile")
@@ -147,9 +150,79 @@ def regrade(request, quiz_id: int):
         "quizzes/admin/regrade.html",
         {
             "quiz": quiz,
+            "running": running,
             "changes": changed,
             "total": len(changes),
             "page_title": _("Regrade: %(quiz)s") % {"quiz": quiz.title},
+        },
+    )
+
+
+def _visible_regrade(request, regrade_id: int) -> RegradeJob:
+    """A regrade of a quiz the grader can see (the quiz's access rule); 404 for any other."""
+    _require_grader(request)
+    quizzes = selectors.quizzes_visible_to(request.user)
+    job = RegradeJob.objects.filter(pk=regrade_id, quiz__in=quizzes).select_related("quiz").first()
+    if job is None:
+        raise Http404
+    return job
+
+
+def regrade_text(job: RegradeJob) -> str:
+    """What the progress bar says, for people and screen readers."""
+    if job.state == RegradeJob.State.QUEUED:
+        return _("Waiting to start…")
+    if job.state == RegradeJob.State.FAILED:
+        return _("The regrade stopped before the end.")
+    if job.state == RegradeJob.State.DONE:
+        return ngettext(
+            "%(count)s attempt regraded; %(changed)s changed.",
+            "%(count)s attempts regraded; %(changed)s changed.",
+            job.done,
+        ) % {"count": job.done, "changed": job.changed}
+    return ngettext(
+        "%(done)s of %(total)s attempt regraded.",
+        "%(done)s of %(total)s attempts regraded.",
+        job.total,
+    ) % {"done": job.done, "total": job.total}
+
+
+def regrade_json(job: RegradeJob) -> dict:
+    return {
+        "id": job.pk,
+        "state": job.state,
+        "state_label": str(job.get_state_display()),
+        "done": job.done,
+        "total": job.total,
+        "changed": job.changed,
+        "percent": job.percent,
+        "finished": job.is_finished,
+        "text": regrade_text(job),
+        "error": job.error,
+        "stale": tasks.is_stale(job),
+        "waiting_long": tasks.is_waiting_long(job),
+    }
+
+
+def regrade_status(request, regrade_id: int):
+    """A regrade's progress: HTML for people; JSON (``Accept: application/json`` or
+    ``?format=json``) for the page's polling."""
+    job = _visible_regrade(request, regrade_id)
+    status = regrade_json(job)
+    wants_json = request.GET.get("format") == "json" or (
+        request.get_preferred_type(["text/html", "application/json"]) == "application/json"
+    )
+    if wants_json:
+        return JsonResponse(status, headers={"Cache-Control": "no-store"})
+    return render(
+        request,
+        "quizzes/admin/regrade_status.html",
+        {
+            "job": job,
+            "quiz": job.quiz,
+            "status": status,
+            "status_url": reverse("quizzes_regrade_status", args=[job.pk]),
+            "page_title": _("Regrade: %(quiz)s") % {"quiz": job.quiz.title},
         },
     )
 

@@ -45,6 +45,12 @@ class QuizzesProvider(Provider):
             _("Who wrote a version of a question."),
             _("Points at the anonymous account."),
         ),
+        PersonalData(
+            "quizzes.RegradeJob",
+            ("requested_by",),
+            _("Who regraded a quiz."),
+            _("Points at the anonymous account."),
+        ),
     )
     not_personal = {
         "quizzes.QuestionCategory": "Names of question banks.",

@@ -68,6 +68,11 @@ def register_quiz_admin_urls():
         path("quizzes/grading/", GradingQueueView.as_view(), name="quizzes_grading_queue"),
         path("quizzes/<int:quiz_id>/regrade/", admin_views.regrade, name="quizzes_regrade"),
         path(
+            "quizzes/regrades/<int:regrade_id>/",
+            admin_views.regrade_status,
+            name="quizzes_regrade_status",
+        ),
+        path(
             "quizzes/<int:quiz_id>/responses.<str:fmt>",
             admin_views.responses_export,
             name="quizzes_responses_export",

@@ -13,12 +13,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.utils import timezone
 
 from certificates.models import BulkDownload, Certificate, CertificateTemplate
 from courses import services as course_services
 from courses.models import Cohort, CoursePage, Enrollment, ModulePage
 from quizzes import services as quiz_services
-from quizzes.models import Attempt, Question, QuestionCategory, QuizPage, Response
+from quizzes.models import Attempt, Question, QuestionCategory, QuizPage, RegradeJob, Response
 from tests import factories
 from tests.quizzes import factories as qf
 
@@ -44,6 +45,7 @@ class CourseWorld:
     template: CertificateTemplate
     certificate: Certificate
     bulk_zip: BulkDownload | None = None
+    regrade: RegradeJob | None = None
 
 
 @dataclass
@@ -150,6 +152,15 @@ def build_world() -> World:
     )
     mine.bulk_zip = _bulk_zip(course=mine.course, user=hr)
     theirs.bulk_zip = _bulk_zip(course=theirs.course, user=hr)
+    for side in (mine, theirs):
+        side.regrade = RegradeJob.objects.create(
+            quiz=side.quiz,
+            requested_by=side.trainer,
+            requested_at=timezone.now(),
+            state=RegradeJob.State.DONE,
+            total=1,
+            done=1,
+        )
     shared_category = qf.CategoryFactory(name="Ngân hàng dùng chung", course=None)
     shared_question = qf.question("single", category=shared_category, name="Câu hỏi dùng chung")
     default_template = CertificateTemplate.objects.create(

@@ -268,6 +268,7 @@ ROWS: dict[str, Row] = {
     "quizzes_grade": post("LLLRNHR", data=grade, per_course=True),
     "quizzes_grading_queue": Row("LLLOOHO"),
     "quizzes_regrade": per_course("LLLONHO"),
+    "quizzes_regrade_status": per_course("LLLONHO"),
     "quizzes_responses_export": per_course("LLLONOO"),
     "quizzes_statistics_index": Row("LLLOOOO"),
     "quizzes_statistics": per_course("LLLONOO"),
@@ -563,6 +564,7 @@ def side_objects(world: World, side: CourseWorld, objects: dict) -> dict:
         "attempt_id": side.attempt.pk,
         "response_id": side.essay.pk,
         "job_id": side.bulk_zip.pk,
+        "regrade_id": side.regrade.pk,
         "request_id": UNKNOWN,  # personal data requests: tests/courses/test_privacy_admin.py
         "certificate_id": side.certificate.pk,
         "code": side.certificate.verification_code,

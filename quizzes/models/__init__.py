@@ -7,6 +7,7 @@ from quizzes.models.bank import (
     TaggedQuestion,
 )
 from quizzes.models.quiz import QuizFeedbackBand, QuizPage, QuizSlot
+from quizzes.models.regrades import RegradeJob
 
 __all__ = [
     "Attempt",
@@ -17,6 +18,7 @@ __all__ = [
     "QuizFeedbackBand",
     "QuizPage",
     "QuizSlot",
+    "RegradeJob",
     "Response",
     "counts_now",
     "TaggedQuestion",

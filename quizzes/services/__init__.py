@@ -12,7 +12,8 @@ from quizzes.services.attempts import (
     submit_attempt,
 )
 from quizzes.services.flags import flag_questions
-from quizzes.services.grading import RegradeChange, grade_response, regrade_quiz
+from quizzes.services.grading import grade_response
+from quizzes.services.regrading import RegradeChange, regrade_quiz
 from quizzes.services.versions import choices_in_order, current_versions, snapshot_of
 
 __all__ = [

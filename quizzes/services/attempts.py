@@ -417,7 +417,7 @@ def rescore(attempt: Attempt) -> None:
     attempt.pending_grading = result.pending
     _store_scores(attempt, changed)
     if attempt.passed:
-        _record_pass(attempt)
+        record_pass(attempt)
 
 
 # Up to this many distinct (marks, outcome) pairs, scores are written one UPDATE per pair.
@@ -473,7 +473,9 @@ def quiz_grade(quiz: QuizPage, user: AbstractBaseUser) -> Decimal | None:
     return final_grade([p for p in percents if p is not None], GradingMethod(quiz.grading_method))
 
 
-def _record_pass(attempt: Attempt) -> None:
+def record_pass(attempt: Attempt) -> None:
+    """A passed attempt: complete the quiz in its course if the delegate's grade (by the quiz's
+    grading method, over their attempts as stored now) reaches the pass mark. Idempotent."""
     quiz = attempt.quiz
     # Graded by the highest attempt, the quiz is passed once any attempt passes: no need to
     # read the others.
