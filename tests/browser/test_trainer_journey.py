@@ -6,13 +6,17 @@ rich content in the StreamField editor, check it in the preview panel and publis
 GIFT file of Vietnamese questions (upload, preview, confirm); build a quiz from the question bank,
 imported questions included, and publish it. Delegates of both cohorts then take the quiz
 (through the quiz services), and the trainer reads its statistics, first for everyone and then
-for one cohort. Last, a delegate on a phone finds the module and the quiz live on the site.
+for one cohort. Told that the true/false question's key was the wrong way round, they regrade the
+quiz: the dry run lists the changes, the regrade (a background job; the test settings' immediate
+backend runs it as the request commits) reports its progress, and the statistics follow. Last,
+a delegate on a phone finds the module and the quiz live on the site.
 """
 
 from dataclasses import dataclass
 
 import pytest
 from django.contrib.auth.models import AbstractBaseUser
+from django.urls import reverse
 from django.utils.text import capfirst
 from playwright.sync_api import Page, expect
 
@@ -106,6 +110,7 @@ def test_trainer_journey(
     page.wait_for_load_state("networkidle")
     delegate = take_the_quiz(quiz, training)
     read_statistics(page, training, screenshots)
+    regrade_after_a_key_fix(page, quiz, screenshots)
     find_them_live(phone_page, delegate, quiz, login, screenshots)
 
 
@@ -258,6 +263,32 @@ def read_statistics(page: Page, training: Training, screenshots) -> None:
     for name, facility in FACILITY_FIRST_COHORT.items():
         expect(facility_of(page, name)).to_have_text(facility)
     screenshots(page, "statistics-one-cohort")
+
+
+def regrade_after_a_key_fix(page: Page, quiz: QuizPage, screenshots) -> None:
+    page.wait_for_load_state("networkidle")  # SQLite: the live server's requests are over
+    question = Question.objects.get(name="Đúng hay sai")
+    for choice in question.choices.all():  # the key was the wrong way round
+        question.choices.filter(pk=choice.pk).update(is_correct=not choice.is_correct)
+    page.goto(reverse("quizzes_regrade", args=[quiz.pk]))
+    expect(page.get_by_role("table").get_by_role("row")).to_have_count(1 + 5)  # every attempt
+    screenshots(page, "regrade-dry-run")
+    regrade = vi_n(
+        "Regrade now (%(count)s attempt changes)", "Regrade now (%(count)s attempts change)", 5
+    ) % {"count": 5}
+    page.get_by_role("button", name=regrade).click()
+
+    done = vi_n(
+        "%(count)s attempt regraded; %(changed)s changed.",
+        "%(count)s attempts regraded; %(changed)s changed.",
+        5,
+    ) % {"count": 5, "changed": 5}
+    progress = page.get_by_role("progressbar")
+    expect(progress).to_have_accessible_description(done)
+    expect(progress).to_have_attribute("value", "5")
+    screenshots(page, "regrade-done")
+    page.goto(reverse("quizzes_statistics", args=[quiz.pk]))
+    expect(facility_of(page, "Đúng hay sai")).to_have_text("60,00 %")  # was 40 %
 
 
 def find_them_live(page: Page, delegate, quiz: QuizPage, login, screenshots) -> None:

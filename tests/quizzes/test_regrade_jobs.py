@@ -21,7 +21,7 @@ from django.utils import timezone
 from courses import leases
 from courses.models import Completion
 from quizzes import services, tasks
-from quizzes.models import Attempt, Choice, RegradeJob
+from quizzes.models import Attempt, Choice, RegradeJob, Response
 from tests import factories
 from tests.quizzes import factories as qf
 from tests.quizzes.test_admin import trainer_of
@@ -237,6 +237,87 @@ def test_a_chunk_reads_as_many_queries_for_many_unchanged_attempts_as_for_few(
             tasks.run_regrade(job_id=job.pk)
         job.refresh_from_db()
         assert (job.state, job.changed) == ("done", 0)
+        return len(captured.captured_queries)
+
+    assert regrade_queries(2) == regrade_queries(6)
+
+
+def scores(quiz) -> tuple[list, list]:
+    attempts = Attempt.objects.filter(quiz=quiz).order_by("pk")
+    return (
+        list(attempts.values_list("score", "max_score", "percent", "passed", "pending_grading")),
+        list(
+            Response.objects.filter(attempt__quiz=quiz)
+            .order_by("pk")
+            .values_list("earned", "outcome", "question_version_id")
+        ),
+    )
+
+
+def test_a_regrade_writes_what_rescoring_each_attempt_writes(
+    course, django_capture_on_commit_callbacks
+):
+    """The batch's few UPDATEs against the reference, ``rescore()`` of one attempt at a time:
+    rescoring every regraded attempt again changes nothing. Mixed answers, an essay graded by
+    hand and one waiting, a key fixed, a question's marks raised, a blank answer."""
+    single, multiple, essay = qf.question(), qf.question("multiple"), qf.question("essay")
+    quiz = qf.quiz(course, questions=[single, multiple, essay])
+    trainer = factories.UserFactory()
+    wrong = wrong_choice(single)
+    plans = [
+        {single: wrong, multiple: [c.pk for c in multiple.choices.filter(is_correct=True)]},
+        {single: right_choice(single), multiple: [wrong_choice(multiple)], essay: "Ý kiến"},
+        {multiple: [c.pk for c in multiple.choices.all()], essay: "Bài viết"},
+        {},
+    ]
+    for number, plan in enumerate(plans):
+        user = factories.delegate()
+        factories.EnrollmentFactory(user=user, course=course)
+        attempt = take(quiz, user, plan)
+        if number == 1:  # one essay graded by hand, the other left waiting
+            response = attempt.responses.get(question_version__question=essay)
+            services.grade_response(response_id=response.pk, grader=trainer, grade=Decimal(1))
+    fix_key(single, right=wrong)
+    multiple.marks = Decimal(3)
+    multiple.save()
+
+    job = queue(quiz, trainer, django_capture_on_commit_callbacks, execute=True)
+    regraded = scores(quiz)
+    for attempt in Attempt.objects.filter(quiz=quiz).select_related("quiz", "user"):
+        services.rescore(attempt)
+
+    assert regraded == scores(quiz)
+    assert job.changed == 3  # the blank attempt stays at 0 %, out of 5 marks now instead of 3
+    assert [row[2:] for row in regraded[0]] == [
+        (Decimal("80.00"), True, 0),  # the single right now (1), the multiple (3) of 5
+        (Decimal("20.00"), False, 0),  # the single wrong now; the essay's grade (1)
+        (Decimal("60.00"), False, 1),  # every choice of the multiple (no penalty); the essay waits
+        (Decimal("0.00"), False, 0),
+    ]
+
+
+def test_a_chunk_of_changed_scores_reads_as_many_queries_for_many_delegates_as_for_few(
+    course, django_capture_on_commit_callbacks
+):
+    """Scores that change are written in one statement for each distinct value, not several an
+    attempt (here every delegate drops from 50 % to 0 %: nobody's pass to record)."""
+    first, second = qf.question(), qf.question()
+    quiz = qf.quiz(course, questions=[first, second])
+
+    def regrade_queries(delegates: int) -> int:
+        for _ in range(delegates):
+            user = factories.delegate()
+            factories.EnrollmentFactory(user=user, course=course)
+            take(quiz, user, {first: right_choice(first), second: wrong_choice(second)})
+        right = right_choice(first)
+        fix_key(first, right=wrong_choice(first))
+        job = queue(quiz, user, django_capture_on_commit_callbacks, execute=False)
+        with CaptureQueriesContext(connection) as captured:
+            tasks.run_regrade(job_id=job.pk)
+        job.refresh_from_db()
+        assert (job.state, job.changed) == ("done", Attempt.objects.filter(quiz=quiz).count())
+        fix_key(first, right=right)  # back, for the next round: everyone at 50 % again
+        queue(quiz, user, django_capture_on_commit_callbacks, execute=True)
         return len(captured.captured_queries)
 
     assert regrade_queries(2) == regrade_queries(6)
