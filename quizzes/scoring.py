@@ -363,6 +363,13 @@ def score_attempt(
         score_question(key, answer, manual_grade=grade)
         for key, answer, grade in zip(keys, answers, grades, strict=True)
     )
+    return total_score(questions, pass_mark_percent=pass_mark_percent)
+
+
+def total_score(questions: Sequence[QuestionScore], *, pass_mark_percent: Decimal) -> ScoreResult:
+    """The attempt's score from its questions' scores (``score_question``), which a caller
+    scoring many attempts may have kept: the same answer to the same key scores the same."""
+    questions = tuple(questions)
     earned = sum((q.earned or Fraction(0) for q in questions), Fraction(0))
     possible = sum((q.possible for q in questions), Fraction(0))
     percent = exact_percent(earned, possible)

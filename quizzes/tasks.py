@@ -30,7 +30,7 @@ from django.utils.translation import gettext as _
 from courses import leases
 from courses.compat import TaskContext, task
 from quizzes.models import QuizPage, RegradeJob
-from quizzes.services.regrading import regrade_attempts, submitted_attempts
+from quizzes.services.regrading import of_quiz, regrade_attempts, submitted_attempts
 
 logger = logging.getLogger(__name__)
 
@@ -151,11 +151,14 @@ def _regrade_chunk(job: RegradeJob, quiz: QuizPage, lease: leases.Lease) -> bool
         )
         if not users:
             return False
-        attempts = list(
-            submitted.select_for_update(of=("self",))
-            .filter(user_id__in=users)
-            .select_related("quiz", "user")
-            .order_by("pk")
+        attempts = of_quiz(
+            list(
+                submitted.select_for_update(of=("self",))
+                .filter(user_id__in=users)
+                .select_related("user")
+                .order_by("pk")
+            ),
+            quiz,
         )
         changes = regrade_attempts(quiz, attempts)
         count, changed = len(attempts), sum(change.changed for change in changes)
