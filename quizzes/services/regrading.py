@@ -243,8 +243,9 @@ class QuestionScores:
 
 
 def _hashable(stored):
-    """A stored answer as a dictionary key: a number or a text with its type (``True`` is not
-    ``1``), a list or an object as its JSON (a list's order kept: an ordering's is its answer)."""
+    """A stored answer as a dictionary key: a number or a text with its type (a key never
+    equates two values of different types), a list or an object as its JSON (a list's order
+    kept: an ordering's is its answer)."""
     if stored is None or isinstance(stored, int | str):
         return (type(stored), stored)
     return json.dumps(stored, sort_keys=True)
