@@ -132,6 +132,9 @@ def grade(request, response_id: int):
     return HttpResponseRedirect(back)
 
 
+RECENT_REGRADES = 5  # listed under the dry run: who regraded the quiz, when, with what result
+
+
 def regrade(request, quiz_id: int):
     """GET: a dry run showing what would change. POST: queue the regrade (a background job,
     ``quizzes.tasks``) and follow it on its status page."""
@@ -145,12 +148,14 @@ def regrade(request, quiz_id: int):
     changed = [change for change in changes if change.changed]
     # The table names each delegate: their profiles in one query, not one a row.
     prefetch_related_objects([change.attempt.user for change in changed], "delegate_profile")
+    recent = RegradeJob.objects.filter(quiz=quiz).select_related("requested_by")[:RECENT_REGRADES]
     return render(
         request,
         "quizzes/admin/regrade.html",
         {
             "quiz": quiz,
             "running": running,
+            "recent": [(job, regrade_text(job)) for job in recent],
             "changes": changed,
             "total": len(changes),
             "page_title": _("Regrade: %(quiz)s") % {"quiz": quiz.title},

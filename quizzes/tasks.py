@@ -26,6 +26,7 @@ from django.db.models import F
 from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from wagtail.log_actions import log
 
 from courses import leases
 from courses.compat import TaskContext, task
@@ -135,7 +136,15 @@ def _regrade(job: RegradeJob, lease: leases.Lease, after_chunk) -> None:
             finished_at=timezone.now(),
         )
         raise
-    lease.finish(state=RegradeJob.State.DONE, error="", finished_at=timezone.now())
+    if lease.finish(state=RegradeJob.State.DONE, error="", finished_at=timezone.now()):
+        job.refresh_from_db()
+        # In the quiz page's history, as Wagtail's own actions on it are.
+        log(
+            quiz,
+            "quizzes.regrade",
+            user=job.requested_by,
+            data={"job": job.pk, "attempts": job.done, "changed": job.changed},
+        )
 
 
 def _regrade_chunk(job: RegradeJob, quiz: QuizPage, lease: leases.Lease) -> bool:

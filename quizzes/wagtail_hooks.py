@@ -2,9 +2,11 @@
 
 from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.menus import MenuItem as ListingMenuItem
+from wagtail.log_actions import LogFormatter
 from wagtail.snippets.models import register_snippet
 
 from courses.compat import register_permission_policy
@@ -49,6 +51,23 @@ def register_api(router):
         "delegate-attempts", views.DelegateAttemptAPIViewSet, basename="delegate-attempt"
     )
     router.register("quiz-statistics", views.QuizStatisticsAPIViewSet, basename="quiz-statistics")
+
+
+@hooks.register("register_log_actions")
+def register_regrade_log_action(actions):
+    @actions.register_action("quizzes.regrade")
+    class Regraded(LogFormatter):
+        """A regrade finished, in the quiz page's history: who asked for it, how many changed."""
+
+        label = _("Regrade")
+
+        def format_message(self, log_entry):
+            data = log_entry.data or {}
+            return ngettext(
+                "Regraded %(count)s attempt; %(changed)s changed.",
+                "Regraded %(count)s attempts; %(changed)s changed.",
+                data.get("attempts", 0),
+            ) % {"count": data.get("attempts", 0), "changed": data.get("changed", 0)}
 
 
 @hooks.register("register_admin_viewset")

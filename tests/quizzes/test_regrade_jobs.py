@@ -17,6 +17,7 @@ from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from wagtail.models import PageLogEntry
 
 from courses import leases
 from courses.models import Completion
@@ -351,6 +352,16 @@ def test_the_trainer_queues_the_regrade_and_follows_its_progress(
     assert data["text"] == "Đã chấm lại 5 lượt làm bài; 5 lượt thay đổi điểm."
     html = client.get(status_url).content.decode()
     assert "job_progress.js" not in html  # finished: no polling
+    # In the quiz page's history, and listed under the next dry run.
+    entry = PageLogEntry.objects.get(page=quiz, action="quizzes.regrade")
+    assert entry.user == trainer
+    assert entry.data == {"job": job.pk, "attempts": 5, "changed": 5}
+    page = client.get(reverse("quizzes_regrade", args=[quiz.pk]))
+    assert page.context["recent"] == [(job, data["text"])]
+    assert status_url in page.content.decode()
+    client.force_login(factories.UserFactory(is_superuser=True))
+    history = client.get(reverse("wagtailadmin_pages:history", args=[quiz.pk])).content.decode()
+    assert "Đã chấm lại 5 lượt làm bài; 5 lượt thay đổi điểm." in history
 
 
 @pytest.mark.skipif(
