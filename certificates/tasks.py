@@ -136,9 +136,7 @@ def is_stale(job: BulkDownload, *, now: datetime | None = None) -> bool:
 
 def is_waiting_long(job: BulkDownload, *, now: datetime | None = None) -> bool:
     """Queued for longer than a lease: the worker is busy, or not running."""
-    now = now or timezone.now()
-    last = job.heartbeat_at or job.requested_at
-    return job.state == BulkDownload.State.QUEUED and last < now - leases.lease_duration()
+    return leases.is_waiting_long(job, now=now or timezone.now())
 
 
 def resume_bulk_download(*, job: BulkDownload) -> bool:

@@ -2,15 +2,15 @@
 works on a job, and for how long without news.
 
 A job is a model with a ``State`` of at least ``QUEUED`` and ``RUNNING`` and the fields
-``started_at``, ``heartbeat_at`` and ``task_result_id``; its row is the truth (decision 0002).
-A run claims a job (queued, or running under an expired lease) with one conditional UPDATE, so
-two workers never hold it at once. While it works it renews the lease (``heartbeat_at``) every
-third of ``LMS["TASK_LEASE_SECONDS"]``, and each of its writes to the job is conditional on
-still holding it. A killed worker stops renewing; once its lease has expired, the next run of
-the job's task takes the job over (``schedule_check`` keeps one such run queued while the job
-is unfinished: ``certificates.tasks``, ``quizzes.tasks``). A run that finds its lease gone (it
-was presumed dead: paused, or cut off from the database for longer than the lease) stops
-without touching the job.
+``requested_at``, ``started_at``, ``heartbeat_at`` and ``task_result_id``; its row is the
+truth (decision 0002). A run claims a job (queued, or running under an expired lease) with one
+conditional UPDATE, so two workers never hold it at once. While it works it renews the lease
+(``heartbeat_at``) every third of ``LMS["TASK_LEASE_SECONDS"]``, and each of its writes to the
+job is conditional on still holding it. A killed worker stops renewing; once its lease has
+expired, the next run of the job's task takes the job over (``schedule_check`` keeps one such
+run queued while the job is unfinished: ``certificates.tasks``, ``quizzes.tasks``). A run that
+finds its lease gone (it was presumed dead: paused, or cut off from the database for longer
+than the lease) stops without touching the job.
 """
 
 from dataclasses import dataclass
@@ -37,6 +37,13 @@ def lease_duration() -> timedelta:
             f'LMS["TASK_LEASE_SECONDS"] must be a positive number of seconds, not {seconds!r}.'
         )
     return timedelta(seconds=seconds)
+
+
+def is_waiting_long(job: Model, *, now: datetime) -> bool:
+    """Queued for longer than a lease (since it was requested, or queued again): the worker is
+    busy, or not running."""
+    last = job.heartbeat_at or job.requested_at
+    return job.state == job.State.QUEUED and last < now - lease_duration()
 
 
 def last_news(job: Model) -> datetime:

@@ -8,11 +8,11 @@ in the request, as before, and production's ``db_worker`` off it.
 
 Each chunk of ``CHUNK_SIZE`` delegates (in id order; all of a delegate's attempts together, as
 their grade may read them all) is one transaction: their submitted attempts locked, the answers
-moved to the current versions, the attempts whose scores differ rescored and passes recorded
+moved to the current versions, the new scores written where they differ and passes recorded
 (``quizzes.services.regrading``), and the job's checkpoint and counts written with them, on
 condition that the run still holds the job's lease (``courses.leases``). A run killed half way
 loses at most its open chunk; the run that ``courses.leases.schedule_check`` keeps queued takes
-the job over once the lease has expired and carries on from the checkpoint. Rescoring is
+the job over once the lease has expired and carries on from the checkpoint. Regrading is
 idempotent, so nothing is counted or recorded twice.
 """
 
@@ -35,7 +35,7 @@ from quizzes.services.regrading import of_quiz, regrade_attempts, submitted_atte
 
 logger = logging.getLogger(__name__)
 
-CHUNK_SIZE = 500  # delegates a transaction (a few attempts each, rescored where they differ)
+CHUNK_SIZE = 500  # delegates a transaction (a few attempts each): under a second, at most
 UNFINISHED = (RegradeJob.State.QUEUED, RegradeJob.State.RUNNING)
 
 
@@ -88,9 +88,7 @@ def is_stale(job: RegradeJob, *, now: datetime | None = None) -> bool:
 
 def is_waiting_long(job: RegradeJob, *, now: datetime | None = None) -> bool:
     """Queued for longer than a lease: the worker is busy, or not running."""
-    now = now or timezone.now()
-    last = job.heartbeat_at or job.requested_at
-    return job.state == RegradeJob.State.QUEUED and last < now - leases.lease_duration()
+    return leases.is_waiting_long(job, now=now or timezone.now())
 
 
 @task(takes_context=True)
