@@ -7,7 +7,6 @@ import hashlib
 import io
 import re
 import secrets
-import signal
 import zipfile
 from pathlib import Path
 
@@ -16,7 +15,6 @@ from django.apps import apps
 from django.contrib.auth.models import Group
 from django.contrib.staticfiles import finders
 from django.core.files.base import ContentFile
-from django.core.management import call_command
 from django.test import override_settings
 from django.urls import include, path, reverse
 from django.utils import timezone, translation
@@ -32,6 +30,7 @@ from courses.conf import lms_settings
 from lms.urls import urlpatterns as project_urlpatterns
 from tests import factories
 from tests.certificates import factories as cf
+from tests.worker_support import run_db_worker_batch
 
 urlpatterns = [
     path("admin/", include(decorate_urlpatterns(bulk_urlpatterns(), require_admin_access))),
@@ -325,14 +324,7 @@ def test_the_database_worker_builds_a_queued_job(
         assert queued.task_path == "certificates.tasks.build_bulk_download"
         assert str(queued.id) == job.task_result_id
 
-        handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
-        try:
-            call_command(
-                "db_worker", "--batch", "--no-startup-delay", "--no-reload", stdout=io.StringIO()
-            )
-        finally:
-            for sig, handler in handlers.items():
-                signal.signal(sig, handler)
+        run_db_worker_batch()
 
         result = tasks.build_bulk_download.get_result(job.task_result_id)
     assert result.status == "SUCCESSFUL"

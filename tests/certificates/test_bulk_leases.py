@@ -3,7 +3,6 @@ once its lease has expired, without anyone pressing Resume, and still makes one 
 each certificate once; a run that was presumed dead and wakes up stops without writing."""
 
 import datetime
-import io
 import os
 import signal
 import subprocess
@@ -15,7 +14,6 @@ from pathlib import Path
 import pytest
 from django.apps import apps
 from django.conf import settings as django_settings
-from django.core.management import call_command
 from django.db import connection
 from django.test import override_settings
 from django.urls import reverse
@@ -36,6 +34,7 @@ from tests.certificates.test_bulk_jobs import (
 )
 from tests.certificates.test_bulk_jobs import urlpatterns as urlpatterns  # the admin screens
 from tests.subprocesses import database_url
+from tests.worker_support import run_db_worker_batch
 
 needs_db_worker = pytest.mark.skipif(
     not apps.is_installed("django_tasks_db"), reason="django_tasks_db is not in INSTALLED_APPS"
@@ -70,18 +69,6 @@ def stored_zips() -> list[Path]:
 def past_the_lease() -> datetime.datetime:
     later = leases.lease_duration() + leases.CHECK_MARGIN + datetime.timedelta(seconds=1)
     return timezone.now() + later
-
-
-def run_db_worker_batch() -> None:
-    """``manage.py db_worker --batch``: every task that is due, then exit."""
-    handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
-    try:
-        call_command(
-            "db_worker", "--batch", "--no-startup-delay", "--no-reload", stdout=io.StringIO()
-        )
-    finally:
-        for sig, handler in handlers.items():
-            signal.signal(sig, handler)
 
 
 def assert_one_complete_zip(job: BulkDownload, certificates) -> None:

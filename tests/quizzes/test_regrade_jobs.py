@@ -2,16 +2,13 @@
 trainer's progress page. The scoring rules themselves: tests/quizzes/test_services.py."""
 
 import datetime
-import io
 import re
-import signal
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from django.apps import apps
 from django.contrib.staticfiles import finders
-from django.core.management import call_command
 from django.db import connection
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
@@ -26,6 +23,7 @@ from quizzes.models import Attempt, Choice, RegradeJob, Response
 from tests import factories
 from tests.quizzes import factories as qf
 from tests.quizzes.test_admin import trainer_of
+from tests.worker_support import run_db_worker_batch
 
 pytestmark = pytest.mark.django_db
 
@@ -381,15 +379,32 @@ def test_the_database_worker_regrades_a_queued_job(
         job = queue(quiz, delegates[0], django_capture_on_commit_callbacks, execute=True)
         assert job.state == RegradeJob.State.QUEUED  # stored, not run
         assert str(DBTaskResult.objects.get(pk=job.task_result_id).id) == job.task_result_id
-        handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
-        try:
-            call_command(
-                "db_worker", "--batch", "--no-startup-delay", "--no-reload", stdout=io.StringIO()
-            )
-        finally:
-            for sig, handler in handlers.items():
-                signal.signal(sig, handler)
+        run_db_worker_batch()
         result = tasks.regrade_quiz_job.get_result(job.task_result_id)
     assert result.status == "SUCCESSFUL"
     assert result.return_value == {"job": job.pk, "state": "done", "done": 5, "total": 5}
     assert percents(quiz) == [Decimal("100.00")] * 5
+
+
+def test_the_progress_page_offers_to_resume_a_regrade_whose_worker_died(
+    client, wrongly_keyed, django_capture_on_commit_callbacks
+):
+    quiz, delegates = wrongly_keyed
+    job = queue(quiz, delegates[0], django_capture_on_commit_callbacks, execute=False)
+    long_ago = timezone.now() - datetime.timedelta(hours=1)
+    RegradeJob.objects.filter(pk=job.pk).update(
+        state=RegradeJob.State.RUNNING, heartbeat_at=long_ago, task_result_id="dead"
+    )
+    client.force_login(trainer_of(factories.CohortFactory(course=quiz.get_parent().specific)))
+    status_url = reverse("quizzes_regrade_status", args=[job.pk])
+
+    html = client.get(status_url).content.decode()
+    assert "đã lâu không có tiến triển" in html
+    assert f'action="{reverse("quizzes_regrade", args=[quiz.pk])}"' in html
+    assert "job_progress.js" not in html  # nothing to poll: the page says what to do
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("quizzes_regrade", args=[quiz.pk]))
+
+    assert response["Location"] == status_url
+    job.refresh_from_db()
+    assert (job.state, job.done) == ("done", 5)
