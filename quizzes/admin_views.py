@@ -133,6 +133,9 @@ def grade(request, response_id: int):
 
 
 RECENT_REGRADES = 5  # listed under the dry run: who regraded the quiz, when, with what result
+# Attempts listed in the dry run's table: a national quiz may change 10,000, which nobody reads
+# on one page (the counts above the table say how many; the responses export has them all).
+CHANGES_SHOWN = 200
 
 
 def regrade(request, quiz_id: int):
@@ -146,8 +149,9 @@ def regrade(request, quiz_id: int):
     running = tasks.unfinished_regrade(quiz)
     changes = [] if running else services.regrade_quiz(quiz=quiz, dry_run=True)
     changed = [change for change in changes if change.changed]
+    shown = changed[:CHANGES_SHOWN]
     # The table names each delegate: their profiles in one query, not one a row.
-    prefetch_related_objects([change.attempt.user for change in changed], "delegate_profile")
+    prefetch_related_objects([change.attempt.user for change in shown], "delegate_profile")
     recent = RegradeJob.objects.filter(quiz=quiz).select_related("requested_by")[:RECENT_REGRADES]
     return render(
         request,
@@ -156,7 +160,11 @@ def regrade(request, quiz_id: int):
             "quiz": quiz,
             "running": running,
             "recent": [(job, regrade_text(job)) for job in recent],
-            "changes": changed,
+            "changes": shown,
+            "changed_count": len(changed),
+            "hidden_count": len(changed) - len(shown),
+            "newly_passed": sum(1 for c in changed if c.new_passed and not c.old_passed),
+            "newly_failed": sum(1 for c in changed if c.old_passed and not c.new_passed),
             "total": len(changes),
             "page_title": _("Regrade: %(quiz)s") % {"quiz": quiz.title},
         },

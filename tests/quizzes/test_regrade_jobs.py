@@ -18,7 +18,7 @@ from wagtail.models import PageLogEntry
 
 from courses import leases
 from courses.models import Completion
-from quizzes import services, tasks
+from quizzes import admin_views, services, tasks
 from quizzes.models import Attempt, Choice, RegradeJob, Response
 from tests import factories
 from tests.quizzes import factories as qf
@@ -408,3 +408,19 @@ def test_the_progress_page_offers_to_resume_a_regrade_whose_worker_died(
     assert response["Location"] == status_url
     job.refresh_from_db()
     assert (job.state, job.done) == ("done", 5)
+
+
+def test_the_dry_run_counts_every_change_and_lists_the_first(client, wrongly_keyed, monkeypatch):
+    """A national quiz may change 10,000 attempts: the page counts them all, lists a few."""
+    quiz, _delegates = wrongly_keyed
+    monkeypatch.setattr(admin_views, "CHANGES_SHOWN", 2)
+    client.force_login(trainer_of(factories.CohortFactory(course=quiz.get_parent().specific)))
+
+    page = client.get(reverse("quizzes_regrade", args=[quiz.pk]))
+
+    html = page.content.decode()
+    assert len(page.context["changes"]) == 2
+    assert "Điểm của 5 lượt làm bài thay đổi" in html
+    assert "5 lượt chuyển thành đạt" in html and "0 lượt chuyển thành không đạt" in html
+    assert "…và 3 lượt làm bài khác thay đổi điểm." in html
+    assert "Chấm lại ngay (5 lượt làm bài thay đổi điểm)" in html
