@@ -46,6 +46,25 @@ def is_waiting_long(job: Model, *, now: datetime) -> bool:
     return job.state == job.State.QUEUED and last < now - lease_duration()
 
 
+def job_status(job: Model, *, text: str, now: datetime | None = None) -> dict:
+    """What a job's status page shows and its poller (``courses/job_progress.js``) reads, as
+    JSON: its progress, what the bar says (``text``), and whether it waits long or went stale."""
+    now = now or timezone.now()
+    return {
+        "id": job.pk,
+        "state": job.state,
+        "state_label": str(job.get_state_display()),
+        "done": job.done,
+        "total": job.total,
+        "percent": job.percent,
+        "finished": job.is_finished,
+        "text": text,
+        "error": job.error,
+        "stale": is_expired(job, now=now),
+        "waiting_long": is_waiting_long(job, now=now),
+    }
+
+
 def last_news(job: Model) -> datetime:
     return job.heartbeat_at or job.started_at or job.requested_at
 

@@ -18,6 +18,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from courses import leases
 from courses.exceptions import LMSError
 from courses.spreadsheets import EXPORT_CHUNK_SIZE, XLSX_CONTENT_TYPE, csv_chunks, xlsx_file
 from courses.web_toolkit import safe_next_url
@@ -201,20 +202,7 @@ def regrade_text(job: RegradeJob) -> str:
 
 
 def regrade_json(job: RegradeJob) -> dict:
-    return {
-        "id": job.pk,
-        "state": job.state,
-        "state_label": str(job.get_state_display()),
-        "done": job.done,
-        "total": job.total,
-        "changed": job.changed,
-        "percent": job.percent,
-        "finished": job.is_finished,
-        "text": regrade_text(job),
-        "error": job.error,
-        "stale": tasks.is_stale(job),
-        "waiting_long": tasks.is_waiting_long(job),
-    }
+    return {**leases.job_status(job, text=regrade_text(job)), "changed": job.changed}
 
 
 def regrade_status(request, regrade_id: int):

@@ -86,11 +86,6 @@ def is_stale(job: RegradeJob, *, now: datetime | None = None) -> bool:
     return leases.is_expired(job, now=now or timezone.now())
 
 
-def is_waiting_long(job: RegradeJob, *, now: datetime | None = None) -> bool:
-    """Queued for longer than a lease: the worker is busy, or not running."""
-    return leases.is_waiting_long(job, now=now or timezone.now())
-
-
 @task(takes_context=True)
 def regrade_quiz_job(context: TaskContext, job_id: int) -> dict:
     """Regrade the job's quiz, take the job over from a run that died, or see that another run

@@ -32,6 +32,7 @@ from certificates.filters import (
     parse_filters,
 )
 from certificates.models import BulkDownload, Certificate
+from courses import leases
 from courses.admin_toolkit import PermissionRequiredMixin
 
 PERMISSION = "certificates.view_certificate"
@@ -114,17 +115,7 @@ def job_text(job: BulkDownload) -> str:
 def job_json(job: BulkDownload) -> dict:
     done = job.state == BulkDownload.State.DONE
     return {
-        "id": job.pk,
-        "state": job.state,
-        "state_label": str(job.get_state_display()),
-        "done": job.done,
-        "total": job.total,
-        "percent": job.percent,
-        "finished": job.is_finished,
-        "text": job_text(job),
-        "error": job.error,
-        "stale": tasks.is_stale(job),
-        "waiting_long": tasks.is_waiting_long(job),
+        **leases.job_status(job, text=job_text(job)),
         "download_url": reverse("certificates_bulk_download", args=[job.pk]) if done else None,
     }
 
