@@ -65,6 +65,14 @@ def job_status(job: Model, *, text: str, now: datetime | None = None) -> dict:
     }
 
 
+def asks_for_status(request) -> bool:
+    """A request for a job's status as JSON rather than its page: the poller's
+    ``Accept: application/json``, or ``?format=json``."""
+    return request.GET.get("format") == "json" or (
+        request.get_preferred_type(["text/html", "application/json"]) == "application/json"
+    )
+
+
 def last_news(job: Model) -> datetime:
     return job.heartbeat_at or job.started_at or job.requested_at
 

@@ -210,10 +210,7 @@ def regrade_status(request, regrade_id: int):
     ``?format=json``) for the page's polling."""
     job = _visible_regrade(request, regrade_id)
     status = regrade_json(job)
-    wants_json = request.GET.get("format") == "json" or (
-        request.get_preferred_type(["text/html", "application/json"]) == "application/json"
-    )
-    if wants_json:
+    if leases.asks_for_status(request):
         return JsonResponse(status, headers={"Cache-Control": "no-store"})
     return render(
         request,

@@ -128,10 +128,7 @@ class BulkStatusView(JobMixin, WagtailAdminTemplateMixin, TemplateView):
 
     def get(self, request, *args, **kwargs):
         self.job = self.get_job()
-        wants_json = request.GET.get("format") == "json" or (
-            request.get_preferred_type(["text/html", "application/json"]) == "application/json"
-        )
-        if wants_json:
+        if leases.asks_for_status(request):
             return JsonResponse(job_json(self.job), headers={"Cache-Control": "no-store"})
         return super().get(request, *args, **kwargs)
 
